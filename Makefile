@@ -1,0 +1,50 @@
+# The two commands in the README: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Quiet TensorFlow, no Rasa telemetry (nothing is sent out), repeatable hashing.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: help setup model run shell test lock spacy-model clean
+
+help:
+	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make shell  chat with the assistant in this terminal"
+	@echo "make test   set up, train if needed, run every quality gate and test"
+
+$(STAMP): pyproject.toml requirements.lock
+	@py=$$(scripts/find_python.sh) || exit 1; \
+	  if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP)
+
+model: setup
+	@scripts/train_if_changed.sh
+
+run: model
+	@scripts/run.sh
+
+shell: model
+	@scripts/shell.sh
+
+test: model
+	@scripts/test.sh
+
+# Re-pin every package after a change to pyproject.toml.
+lock: setup
+	$(BIN)/pip freeze --exclude-editable | grep -v '^phb-assistant' > requirements.lock
+
+spacy-model: setup
+	$(BIN)/python scripts/build_spacy_model.py
+
+clean:
+	rm -rf models results .pytest_cache

@@ -1,0 +1,1 @@
+"""Rasa SDK adapters. They read the tracker, call bot/, and send responses."""

@@ -1,0 +1,43 @@
+"""Helpers shared by the actions: reading the area and sending replies."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.areas import Area, get_area, known_area_id, resolve_area
+from bot.replies import Reply
+
+AREA_SLOT = "area"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def area_from_message(tracker: Tracker) -> Area | None:
+    """An area the person named in this message, as an entity or in plain words."""
+    for value in tracker.get_latest_entity_values("area"):
+        area = get_area(value) if known_area_id(value) else resolve_area(value)
+        if area:
+            return area
+    return resolve_area(tracker.latest_message.get("text"))
+
+
+def current_area(tracker: Tracker) -> Area | None:
+    """The area in use: named by the person, else sent by the website, else unknown."""
+    named = area_from_message(tracker)
+    if named:
+        return named
+    area_id = known_area_id(tracker.get_slot(AREA_SLOT))
+    if area_id is None:
+        metadata = tracker.latest_message.get("metadata") or {}
+        area_id = known_area_id(metadata.get("area"))
+    return get_area(area_id) if area_id else None
+
+
+def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+    for reply in replies:
+        dispatcher.utter_message(text=reply.text, response=reply.response, buttons=list(reply.buttons))

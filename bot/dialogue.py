@@ -1,0 +1,24 @@
+"""Small rules about the shape of a conversation."""
+from __future__ import annotations
+
+from typing import Iterable
+
+# Intents that mean "the assistant did not understand" or "not something it does".
+MISUNDERSTOOD_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+
+# After this many misunderstandings in a row the person gets the menu and a human contact.
+ESCALATE_AFTER = 2
+
+
+def misunderstandings_in_a_row(user_intents: Iterable[str]) -> int:
+    """Count the trailing run of misunderstood messages (oldest first in the input)."""
+    count = 0
+    for intent in reversed(list(user_intents)):
+        if intent not in MISUNDERSTOOD_INTENTS:
+            break
+        count += 1
+    return count
+
+
+def should_escalate(user_intents: Iterable[str]) -> bool:
+    return misunderstandings_in_a_row(user_intents) >= ESCALATE_AFTER

@@ -1,0 +1,118 @@
+"""What to say for answers that depend on the person's area.
+
+Words live in content/messages.yml and domain.yml, facts in content/areas/.
+This module only decides what to say, so it is tested without Rasa.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from bot.areas import DEFAULT_AREA_ID, Area, all_areas
+from bot.hours import availability, say_time, say_weekly, say_when
+from bot.messages import all_messages, render
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: plain text, or the name of a domain response; optional buttons."""
+
+    text: str | None = None
+    response: str | None = None
+    buttons: tuple = ()
+
+
+def say(key: str, **values: str) -> Reply:
+    return Reply(text=render(key, **values))
+
+
+def contact_lines(area: Area) -> str:
+    labels, mark = all_messages()["contact_labels"], all_messages()["example_mark"]
+    return "\n".join(f"{labels[c.kind]}: {c.value}{mark if c.example else ''}" for c in area.contacts)
+
+
+def team_contacts(area: Area, now: dt.datetime) -> list[Reply]:
+    """How to reach the area's team, and whether it is open now."""
+    if not area.contacts:
+        return [Reply(text=area.first_contact)]
+    replies = [Reply(text=contact_lines(area))]
+    if any(c.example for c in area.contacts):
+        replies.append(say("example_contacts_note"))
+    hours = area.opening_hours
+    if hours and hours.weekly:
+        status = availability(hours, now)
+        if status.open_now:
+            replies.append(say("team_open_now", closes_at=say_time(status.closes_at)))
+        elif status.next_open:
+            replies.append(say("team_closed", next_open=say_when(status.next_open, now)))
+        replies.append(say("team_hours", weekly=say_weekly(hours)))
+        if hours.example:
+            replies.append(say("example_hours_note"))
+    return replies
+
+
+def _talk_to_person(area: Area, now: dt.datetime) -> list[Reply]:
+    if area.is_default:
+        return [Reply(text=area.first_contact)]
+    return [say("talk_to_person", team_name=area.team_name), *team_contacts(area, now)]
+
+
+def _how_to_start(area: Area, now: dt.datetime) -> list[Reply]:
+    replies = [Reply(text=area.first_contact)]
+    if not area.is_default:
+        replies += team_contacts(area, now)
+    return replies
+
+
+def _local_offer(area: Area, now: dt.datetime) -> list[Reply]:
+    replies = [Reply(text=area.local_offer_summary)]
+    if area.local_offer_groups:
+        groups = "\n".join(f"- {g.label}" for g in area.local_offer_groups)
+        replies.append(say("local_offer_groups", area_name=area.name, groups=groups))
+    return replies
+
+
+def _armed_forces(area: Area, now: dt.datetime) -> list[Reply]:
+    return [Reply(text=area.armed_forces)]
+
+
+# topic -> (message key said once whatever the area, or None; area-specific replies)
+TOPICS = {
+    "talk_to_person": (None, _talk_to_person),
+    "how_to_start": ("how_to_start", _how_to_start),
+    "local_offer": (None, _local_offer),
+    "armed_forces": ("armed_forces", _armed_forces),
+}
+
+
+def area_choice_buttons() -> tuple[dict, ...]:
+    """One button per shipped area, the generic default ('Somewhere else') last."""
+    areas = sorted(all_areas().values(), key=lambda a: (a.is_default, a.name))
+    return tuple(
+        {"title": a.choice_label, "payload": "/inform_area" + json.dumps({"area": a.id})}
+        for a in areas
+    )
+
+
+def topic_replies(topic: str, area: Area | None, now: dt.datetime) -> list[Reply]:
+    """The full answer on `topic`. With no known area: a general answer, then ask for it."""
+    national, for_area = TOPICS[topic]
+    replies = [say(national)] if national else []
+    if area is None:
+        replies += for_area(all_areas()[DEFAULT_AREA_ID], now)
+        replies.append(Reply(text=render("ask_area"), buttons=area_choice_buttons()))
+        return replies
+    return replies + for_area(area, now)
+
+
+def area_only_replies(topic: str, area: Area, now: dt.datetime) -> list[Reply]:
+    """The area-specific part of `topic`, once the person has told us their area."""
+    return TOPICS[topic][1](area, now)
+
+
+def misunderstanding_replies(escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime) -> list[Reply]:
+    """First miss: ask again. A second in a row: the menu and how to reach a person."""
+    if escalate:
+        return [say("still_not_understood"), Reply(response="utter_menu"), *team_contacts(area, now)]
+    return [say("out_of_scope" if out_of_scope else "not_understood")]

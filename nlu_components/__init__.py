@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components. Thin adapters: the rules live in bot/."""

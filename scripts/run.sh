@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server; Ctrl-C stops both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p logs
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  kill "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null
+  echo "Stopped."
+}
+trap stop_all INT TERM EXIT
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml --cors "${CORS_ORIGINS:-http://localhost:8080}" \
+  >logs/rasa.log 2>&1 &
+pids+=($!)
+
+echo "Starting the action server (port $ACTIONS_PORT) and the Rasa server (port $RASA_PORT)..."
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
+    cat <<MSG
+
+The assistant is ready.
+  Chat over HTTP:  curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
+                     -H 'Content-Type: application/json' \\
+                     -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?", "metadata": {"area": "kent-and-medway"}}'
+  Chat here:       make shell (in another terminal)
+  Logs:            logs/rasa.log, logs/actions.log
+Press Ctrl-C to stop.
+MSG
+    wait -n "${pids[@]}"
+    echo "A server stopped unexpectedly; see logs/." >&2
+    exit 1
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see logs/." >&2; tail -20 logs/*.log >&2; exit 1; }
+  done
+  sleep 1
+done
+echo "The servers did not start within 120 seconds; see logs/." >&2
+exit 1

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every quality gate. Any failure stops the run with a non-zero exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RASA=.venv/bin/rasa
+MODEL=models/phb.tar.gz
+rm -rf results
+
+echo "== 1/4 rasa data validate --fail-on-warning"
+$RASA data validate --fail-on-warning --quiet
+
+echo "== 2/4 conversation tests (--fail-on-prediction-errors)"
+$RASA test core --model "$MODEL" --stories tests/stories --fail-on-prediction-errors \
+  --out results/core --quiet
+echo "conversation tests passed"
+
+echo "== 3/4 held-out NLU test set"
+$RASA test nlu --model "$MODEL" --nlu tests/nlu/test_nlu.yml --out results/nlu --quiet
+.venv/bin/python scripts/check_nlu.py results/nlu
+
+echo "== 4/4 pytest: bot/ rules, actions, readability, NLU data, end-to-end over HTTP"
+.venv/bin/python -m pytest

@@ -1,0 +1,97 @@
+"""Start the real action server and Rasa server (trained model, REST channel) for a test run."""
+import os
+import pathlib
+import secrets
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "phb.tar.gz"
+RASA = pathlib.Path(sys.executable).parent / "rasa"
+START_TIMEOUT = 240
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url, procs, logs):
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        for proc, log in zip(procs, logs):
+            if proc.poll() is not None:
+                pytest.fail(f"a server exited early:\n{pathlib.Path(log.name).read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} did not answer within {START_TIMEOUT}s")
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    tmp = tmp_path_factory.mktemp("servers")
+    rasa_port, actions_port = free_port(), free_port()
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false")
+    logs = [open(tmp / "actions.log", "w"), open(tmp / "rasa.log", "w")]
+    procs = [
+        subprocess.Popen(
+            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(rasa_port),
+             "--credentials", "credentials.yml", "--endpoints", str(endpoints)],
+            cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, logs)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs, logs)
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "logs": [tmp / "actions.log", tmp / "rasa.log"]}
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs:
+            log.close()
+
+
+class Chat:
+    """One person's conversation over the REST channel, with an unguessable id like the widget's."""
+
+    def __init__(self, url, area=None):
+        self.url = url + "/webhooks/rest/webhook"
+        self.sender = secrets.token_hex(16)
+        self.metadata = {"area": area} if area else {}
+
+    def say(self, message):
+        body = {"sender": self.sender, "message": message, "metadata": self.metadata}
+        response = requests.post(self.url, json=body, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def text_of(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def buttons_of(replies):
+    return [b["title"] for r in replies for b in r.get("buttons", [])]

@@ -1,0 +1,67 @@
+"""Real conversations over HTTP with the running servers."""
+from tests.e2e.conftest import Chat, buttons_of, text_of
+
+
+def test_a_conversation_on_cornwalls_website(servers):
+    chat = Chat(servers["url"], area="cornwall-and-isles-of-scilly")
+    hello = chat.say("hi")
+    assert "personal health budgets" in text_of(hello)
+    assert "Talk to a person" in buttons_of(hello)
+
+    answer = text_of(chat.say("what actually is a personal health budget"))
+    assert "amount of NHS money" in answer and "not new money" in answer
+
+    answer = text_of(chat.say("my son was detained under section 2 does he get aftercare"))
+    assert "section 2" in answer and "3, 37, 45A, 47 or 48" in answer
+
+    # The area came from the website's metadata: Cornwall's real number, from its config.
+    answer = text_of(chat.say("can i speak to someone"))
+    assert "01726 627659" in answer
+
+    answer = text_of(chat.say("whats the local offer"))
+    assert "opiate" in answer
+
+    crisis = text_of(chat.say("i can't cope any more and i want to end my life"))
+    for number in ("999", "NHS 111", "option 2", "116 123"):
+        assert number in crisis
+
+    # The conversation carries on after the crisis message.
+    assert "notional budget" in text_of(chat.say("what is a notional budget")).lower()
+
+
+def test_the_assistant_asks_for_the_area_when_it_needs_it(servers):
+    chat = Chat(servers["url"])
+    replies = chat.say("how do i apply for a phb")
+    assert "Which area do you live in?" in text_of(replies)
+    assert buttons_of(replies) == ["Cornwall and the Isles of Scilly", "Kent and Medway", "Somewhere else"]
+    assert "01726" not in text_of(replies)
+
+    answer = text_of(chat.say('/inform_area{"area": "kent-and-medway"}'))
+    assert "Kent and Medway" in answer
+    assert "(example only)" in answer  # Kent's source page gives no contact details
+
+
+def test_conversations_are_kept_apart(servers):
+    cornwall = Chat(servers["url"], area="cornwall-and-isles-of-scilly")
+    cornwall.say("hello")
+    stranger = Chat(servers["url"])
+    answer = text_of(stranger.say("can i talk to a person"))
+    assert "01726" not in answer and "care manager" in answer
+
+
+def test_not_understood_twice_offers_the_menu_and_a_person(servers):
+    chat = Chat(servers["url"], area="cornwall-and-isles-of-scilly")
+    first = chat.say("what's the weather like tomorrow")
+    assert "only help with questions about personal health budgets" in text_of(first)
+    second = chat.say("tell me a joke")
+    assert "still not getting it" in text_of(second)
+    assert "Talk to a person" in buttons_of(second)
+    assert "01726 627659" in text_of(second)
+
+
+def test_start_again_keeps_the_area(servers):
+    chat = Chat(servers["url"], area="cornwall-and-isles-of-scilly")
+    chat.say("hi")
+    replies = chat.say("start again")
+    assert "start again" in text_of(replies)
+    assert "01726 627659" in text_of(chat.say("phone number for the team"))

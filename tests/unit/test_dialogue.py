@@ -1,0 +1,21 @@
+import pytest
+
+from bot.dialogue import misunderstandings_in_a_row, should_escalate
+
+
+@pytest.mark.parametrize(
+    "intents, count, escalate",
+    [
+        ([], 0, False),
+        (["greet"], 0, False),
+        (["nlu_fallback"], 1, False),
+        (["greet", "nlu_fallback", "nlu_fallback"], 2, True),
+        (["out_of_scope", "nlu_fallback"], 2, True),
+        (["nlu_fallback", "faq", "nlu_fallback"], 1, False),
+        (["nlu_fallback", "nlu_fallback", "faq"], 0, False),
+        (["out_of_scope"] * 3, 3, True),
+    ],
+)
+def test_misunderstanding_run(intents, count, escalate):
+    assert misunderstandings_in_a_row(intents) == count
+    assert should_escalate(intents) is escalate

@@ -1,0 +1,47 @@
+"""The NLU test set is a fair test: big enough, and never used for training."""
+import collections
+import pathlib
+import re
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MIN_PER_INTENT = 8
+
+
+def examples(path):
+    out = collections.defaultdict(list)
+    for block in yaml.safe_load(path.read_text()).get("nlu", []):
+        if "intent" in block:
+            for line in block["examples"].splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    out[block["intent"]].append(line[2:])
+    return out
+
+
+def plain(text):
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # drop entity annotations
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+TEST = examples(ROOT / "tests" / "nlu" / "test_nlu.yml")
+TRAIN = collections.defaultdict(list)
+for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+    for intent, texts in examples(path).items():
+        TRAIN[intent] += texts
+
+
+def test_every_trained_intent_is_tested_enough():
+    for intent in TRAIN:
+        assert len(TEST.get(intent, [])) >= MIN_PER_INTENT, intent
+
+
+def test_test_intents_exist_in_training():
+    assert set(TEST) <= set(TRAIN)
+
+
+def test_no_test_message_is_in_the_training_data():
+    trained = {plain(t) for texts in TRAIN.values() for t in texts}
+    overlap = [t for texts in TEST.values() for t in texts if plain(t) in trained]
+    assert overlap == []

@@ -1,0 +1,102 @@
+"""Every message a person can see is written in plain English.
+
+Measures: Flesch-Kincaid grade (textstat 0.7.3, syllables from pyphen) and
+sentence length. Reading age 9 to 11 is about US grade 4 to 6, so:
+  - the average grade over all messages is at most 6;
+  - no single message is above grade 8 (short texts make the formula noisy);
+  - no sentence or list item is longer than 25 words;
+  - the average Flesch reading ease is at least 70 ("fairly easy" or easier).
+Names that people must learn (for example "NHS Continuing Healthcare") are
+counted as one short word: each is explained in the text where it is used,
+and spelling them out is kinder than avoiding them.
+"""
+import pathlib
+import re
+import statistics
+
+import pytest
+import textstat
+import yaml
+
+from bot.areas import all_areas
+from bot.messages import all_messages
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MAX_AVERAGE_GRADE = 6.0
+MAX_GRADE = 8.0
+MAX_SENTENCE_WORDS = 25
+MIN_AVERAGE_EASE = 70.0
+
+GLOSSARY = [
+    "personal health budgets", "personal health budget", "personal wheelchair budget",
+    "integrated personal budgets", "integrated personal budget", "personalised care and support planning",
+    "personalised care", "NHS Continuing Healthcare", "Continuing Healthcare", "continuing care",
+    "Integrated Care Board", "Section 117 after-care", "Section 117", "Mental Health Act",
+    "community treatment order", "social prescribing", "notional budget", "third party budget",
+    "direct payments", "direct payment", "personal assistants", "personal assistant",
+    "employer's liability insurance", "National Insurance", "Health Service Ombudsman",
+    "representatives", "representative", "nominees", "nominee", "Healthwatch", "Samaritans",
+    "education, health and care plan", "Cornwall and the Isles of Scilly", "Isles of Scilly",
+    "NHS Cornwall and Isles of Scilly",
+]
+
+
+def visible_messages():
+    """(where, text) for every response, composed message and area text a person can see."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    for name, variants in domain["responses"].items():
+        for i, variant in enumerate(variants):
+            yield f"domain:{name}[{i}]", variant["text"]
+            for button in variant.get("buttons", []):
+                yield f"domain:{name}[{i}] button", button["title"]
+    for key, value in all_messages().items():
+        if isinstance(value, str) and len(value.split()) > 3:
+            yield f"messages:{key}", re.sub(r"\{\w+\}", "it", value)
+    for area in all_areas().values():
+        for field in ("first_contact", "local_offer_summary", "armed_forces"):
+            yield f"area:{area.id}:{field}", getattr(area, field)
+        for group in area.local_offer_groups:
+            yield f"area:{area.id}:group:{group.id}", group.label
+
+
+def prepare(text):
+    """Count names as one word, and end every line (list items too) as a sentence."""
+    for term in sorted(GLOSSARY, key=len, reverse=True):
+        text = re.sub(re.escape(term), "it", text, flags=re.IGNORECASE)
+    lines = [re.sub(r"^\s*(-|\d+\.)\s*", "", line).strip() for line in text.splitlines()]
+    return " ".join(line if line[-1:] in ".?!:" else line + "." for line in lines if line)
+
+
+def sentences(text):
+    return [s for s in re.split(r"(?<=[.?!:])\s+", text) if s.strip()]
+
+
+MESSAGES = list(visible_messages())
+
+
+def test_there_are_messages_to_check():
+    assert len(MESSAGES) > 40
+
+
+@pytest.mark.parametrize("where, text", MESSAGES, ids=[w for w, _ in MESSAGES])
+def test_sentences_are_short(where, text):
+    for sentence in sentences(prepare(text)):
+        assert len(sentence.split()) <= MAX_SENTENCE_WORDS, f"{where}: {sentence!r}"
+
+
+@pytest.mark.parametrize("where, text", MESSAGES, ids=[w for w, _ in MESSAGES])
+def test_each_message_is_plain(where, text):
+    prepared = prepare(text)
+    if len(prepared.split()) < 10:
+        return  # too short for a grade to mean anything; sentence length still applies
+    grade = textstat.flesch_kincaid_grade(prepared)
+    assert grade <= MAX_GRADE, f"{where}: grade {grade}: {text!r}"
+
+
+def test_messages_are_plain_on_average():
+    long_enough = [prepare(t) for _, t in MESSAGES if len(prepare(t).split()) >= 10]
+    grade = statistics.mean(textstat.flesch_kincaid_grade(t) for t in long_enough)
+    ease = statistics.mean(textstat.flesch_reading_ease(t) for t in long_enough)
+    print(f"readability over {len(long_enough)} messages: grade {grade:.2f}, reading ease {ease:.1f}")
+    assert grade <= MAX_AVERAGE_GRADE
+    assert ease >= MIN_AVERAGE_EASE
