@@ -11,6 +11,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONHASHSEED := 0
+# Libraries pinned by Rasa 3.6 print many DeprecationWarnings that mean nothing to a user.
+export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: help setup model run shell test lock spacy-model clean
 
