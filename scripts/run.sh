@@ -14,7 +14,7 @@ stop_all() {
   echo "Stopped."
 }
 # Ctrl-C is the normal way to stop: exit 0. Any other exit also stops both servers.
-trap 'stop_all; exit 0' INT TERM
+trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
 
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
