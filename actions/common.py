@@ -26,16 +26,18 @@ def area_from_message(tracker: Tracker) -> Area | None:
     return resolve_area(tracker.latest_message.get("text"))
 
 
-def current_area(tracker: Tracker) -> Area | None:
-    """The area in use: named by the person, else sent by the website, else unknown."""
-    named = area_from_message(tracker)
-    if named:
-        return named
+def stored_area(tracker: Tracker) -> Area | None:
+    """The area already known for this conversation (slot, else website metadata)."""
     area_id = known_area_id(tracker.get_slot(AREA_SLOT))
     if area_id is None:
         metadata = tracker.latest_message.get("metadata") or {}
         area_id = known_area_id(metadata.get("area"))
     return get_area(area_id) if area_id else None
+
+
+def current_area(tracker: Tracker) -> Area | None:
+    """The area in use: named by the person, else sent by the website, else unknown."""
+    return area_from_message(tracker) or stored_area(tracker)
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:

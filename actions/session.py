@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import AREA_SLOT, send
@@ -41,7 +41,8 @@ class ActionStartAgain(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         send(dispatcher, [say("start_again"), Reply(response="utter_menu")])
-        events: List[EventType] = [Restarted()]
+        # Leave any check or form first, so the rules see it end.
+        events: List[EventType] = [ActiveLoop(None), Restarted()]
         area_id = known_area_id(tracker.get_slot(AREA_SLOT))
         if area_id:
             events.append(SlotSet(AREA_SLOT, area_id))

@@ -40,6 +40,8 @@ class Contact:
 class LocalOfferGroup:
     id: str
     label: str
+    question: str | None = None  # asked in the eligibility check when set
+    applies_to: str = "any"  # "adult", "child" or "any"
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,11 @@ def parse_area(raw: dict, where: str) -> Area:
     groups = []
     for i, g in enumerate(offer.get("groups") or []):
         gw = f"{where}: local_offer.groups[{i}]"
-        groups.append(LocalOfferGroup(_text(g, "id", gw), _text(g, "label", gw)))
+        applies_to = g.get("applies_to", "any")
+        if applies_to not in ("adult", "child", "any"):
+            raise AreaConfigError(f"{gw}: applies_to must be adult, child or any")
+        question = _text(g, "question", gw, required=False) or None
+        groups.append(LocalOfferGroup(_text(g, "id", gw), _text(g, "label", gw), question, applies_to))
     rt = raw.get("response_time") or {}
     return Area(
         id=area_id,

@@ -101,7 +101,7 @@ def test_set_area_with_an_area_we_do_not_know(dispatcher):
 def test_start_again_keeps_the_area(dispatcher):
     tracker = make_tracker(("start_again", "start again"), slots={"area": CORNWALL})
     events = run(ActionStartAgain(), dispatcher, tracker)
-    assert [e["event"] for e in events] == ["restart", "slot"]
+    assert [e["event"] for e in events] == ["active_loop", "restart", "slot"]
     assert slots_set(events) == {"area": CORNWALL}
     assert dispatcher.messages[-1]["response"] == "utter_menu"
 

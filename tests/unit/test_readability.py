@@ -19,6 +19,7 @@ import textstat
 import yaml
 
 from bot.areas import all_areas
+from bot.eligibility import content as eligibility_content
 from bot.messages import all_messages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -52,11 +53,28 @@ def visible_messages():
     for key, value in all_messages().items():
         if isinstance(value, str) and len(value.split()) > 3:
             yield f"messages:{key}", re.sub(r"\{\w+\}", "it", value)
+    for where, text in _strings(eligibility_content(), "eligibility"):
+        if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
+            yield where, re.sub(r"\{\w+\}", "it", text)
     for area in all_areas().values():
         for field in ("first_contact", "local_offer_summary", "armed_forces"):
             yield f"area:{area.id}:{field}", getattr(area, field)
         for group in area.local_offer_groups:
             yield f"area:{area.id}:group:{group.id}", group.label
+            if group.question:
+                yield f"area:{area.id}:group:{group.id}:question", re.sub(r"\{\w+\}", "it", group.question)
+
+
+def _strings(node, where):
+    """Every string in a nested YAML structure, with where it is."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{where}[{i}]")
 
 
 def prepare(text):

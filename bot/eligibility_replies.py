@@ -1,0 +1,90 @@
+"""What the assistant says during the eligibility check (words from content/eligibility.yml)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.areas import DEFAULT_AREA_ID, Area, all_areas
+from bot.eligibility import (
+    DONT_KNOW, LOCAL_OFFER, LOCAL_PREFIX, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE,
+    area_for, assess, content, options, progress,
+)
+from bot.replies import Reply, team_contacts
+
+
+def pronouns(answers: dict) -> dict:
+    """'you' for someone asking for themselves, 'they' for a carer or a professional."""
+    if answers.get("who_for") in ("carer", "professional"):
+        return {"you": "they", "your": "their", "them": "them", "You": "They", "Your": "Their"}
+    return {"you": "you", "your": "your", "them": "you", "You": "You", "Your": "Your"}
+
+
+def _fill(template: str, answers: dict, **extra: str) -> str:
+    return " ".join(template.format(**pronouns(answers), **extra).split())
+
+
+def question_text(question: str, answers: dict, area: Area | None) -> str:
+    if question.startswith(LOCAL_PREFIX):
+        group_id = question[len(LOCAL_PREFIX):]
+        group = next(g for g in area.local_offer_groups if g.id == group_id)
+        return _fill(group.question, answers)
+    spec = content()["questions"][question]
+    template = spec["text"]
+    if question == "continuing_care" and answers.get("age_group") == "child":
+        template = spec["text_child"]
+    return _fill(template, answers)
+
+
+def ask(question: str, answers: dict, area: Area | None) -> Reply:
+    """The question, with its number and a button for each answer (and "I don't know")."""
+    n, total = progress(answers, area)
+    text = content()["progress"].format(n=n, total=total) + "\n" + question_text(question, answers, area)
+    buttons = [{"title": o["label"], "payload": o["label"]} for o in options(question, area)]
+    if question != "area":
+        label = content()["dont_know_label"]
+        buttons.append({"title": label, "payload": label})
+    return Reply(text=text, buttons=tuple(buttons))
+
+
+def re_ask(question: str, answers: dict, area: Area | None, failed_tries: int) -> list[Reply]:
+    """After an answer we could not understand: say so, and ask again (more help after two tries)."""
+    key = "still_not_understood" if failed_tries >= 2 else "not_understood"
+    return [Reply(text=" ".join(content()[key].split())), ask(question, answers, area)]
+
+
+def say(key: str) -> Reply:
+    return Reply(text=" ".join(content()[key].split()))
+
+
+def result_replies(answers: dict, area: Area | None, now: dt.datetime) -> list[Reply]:
+    """The result in plain words: the likely route and why, what would settle a "don't know",
+    that the NHS team decides, and how to reach the team."""
+    area = area_for(answers, area) or all_areas()[DEFAULT_AREA_ID]
+    result = assess(answers, area)
+    texts, reasons = content()["results"], content()["reasons"]
+    fill = lambda t, **kw: _fill(t, answers, **kw)  # noqa: E731
+    lines = []
+    if result.outcome == RIGHT_TO_HAVE:
+        lines.append(fill(texts["right_to_have"]))
+        lines += [fill(reasons[r]) for r in result.reasons if r in reasons and r != "local_group"]
+    elif result.outcome == LOCAL_OFFER:
+        lines.append(fill(texts["local_offer"], area_name=area.name))
+        labels = {g.id: g.label for g in area.local_offer_groups}
+        lines += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups]
+    else:
+        lines.append(fill(texts["not_in_known_groups"], team_name=area.team_name))
+        lines += [fill(reasons[r]) for r in result.reasons if r == "s2_s4_only"]
+    replies = [Reply(text="\n".join(lines))]
+    settle = [fill(content()["to_settle"][code], team_name=area.team_name) for code in result.to_settle]
+    if settle:
+        replies.append(Reply(text="\n".join(settle)))
+    closing = [fill(texts["decision"])]
+    if result.outcome == NOT_IN_KNOWN_GROUPS:
+        closing.append(fill(texts["other_support"]))
+    replies.append(Reply(text=" ".join(closing)))
+    replies += team_contacts(area, now)
+    buttons = tuple({"title": b, "payload": b} for b in texts["next_buttons"])
+    replies.append(Reply(text=texts["next"], buttons=buttons))
+    return replies
+
+
+__all__ = ["ask", "re_ask", "result_replies", "say", "pronouns", "question_text", "DONT_KNOW"]

@@ -1,0 +1,116 @@
+import asyncio
+
+from actions.eligibility import (
+    ActionAskEligibilityAnswer, ActionEligibilityGoBack, ActionEligibilityResult, ActionStartEligibility,
+    ActionStopEligibility, ValidateEligibilityForm,
+)
+from tests.actions.conftest import make_tracker, said
+
+CORNWALL = "cornwall-and-isles-of-scilly"
+
+
+def run(action, dispatcher, tracker):
+    return asyncio.run(action.run(dispatcher, tracker, {}))
+
+
+def validate(dispatcher, tracker, text):
+    return asyncio.run(ValidateEligibilityForm().validate_eligibility_answer(text, dispatcher, tracker, {}))
+
+
+def in_form(text, answers, **slots):
+    tracker = make_tracker(("answer", text), slots={"eligibility_answers": answers, **slots})
+    tracker.active_loop = {"name": "eligibility_form"}
+    return tracker
+
+
+def test_start_introduces_the_check_and_clears_an_old_result(dispatcher):
+    tracker = make_tracker(("check_eligibility", "am i eligible"),
+                           slots={"eligibility_answers": {"who_for": "self"}, "eligibility_result": "right_to_have"})
+    events = run(ActionStartEligibility(), dispatcher, tracker)
+    assert "few short questions" in said(dispatcher)
+    assert {"event": "slot", "name": "eligibility_answers", "value": {}, "timestamp": None} in events
+
+
+def test_start_resumes_an_unfinished_check(dispatcher):
+    tracker = make_tracker(("check_eligibility", "carry on"), slots={"eligibility_answers": {"who_for": "self"}})
+    events = run(ActionStartEligibility(), dispatcher, tracker)
+    assert "carry on where we left off" in said(dispatcher)
+    assert not any(e.get("name") == "eligibility_answers" for e in events)
+
+
+def test_ask_asks_the_next_question_with_progress(dispatcher):
+    tracker = in_form("", {"who_for": "carer"}, area=CORNWALL)
+    run(ActionAskEligibilityAnswer(), dispatcher, tracker)
+    message = dispatcher.messages[0]
+    assert message["text"] == "Question 2 of 6.\nAre they 18 or over?"
+    assert message["buttons"][-1]["title"] == "I don't know"
+
+
+def test_a_good_answer_is_kept(dispatcher):
+    update = validate(dispatcher, in_form("she is 90", {"who_for": "carer"}, area=CORNWALL), "she is 90")
+    assert update["eligibility_answers"] == {"who_for": "carer", "age_group": "adult"}
+    assert update["eligibility_answer"] is None  # more questions to come
+    assert dispatcher.messages == []
+
+
+def test_the_last_answer_finishes_the_form(dispatcher):
+    update = validate(dispatcher, in_form("yes", {"who_for": "self", "age_group": "adult"}, area=CORNWALL), "yes")
+    assert update["eligibility_answer"] == "done"
+    assert update["eligibility_answers"]["continuing_care"] == "eligible"
+
+
+def test_not_an_answer_is_re_asked_and_nothing_is_lost(dispatcher):
+    answers = {"who_for": "self", "age_group": "adult"}
+    update = validate(dispatcher, in_form("banana", answers, area=CORNWALL), "banana")
+    assert update == {"eligibility_answer": None, "eligibility_failed_tries": 1}
+    assert "didn't catch that" in said(dispatcher)
+
+
+def test_after_two_failed_tries_the_way_out_is_offered(dispatcher):
+    tracker = in_form("banana", {"who_for": "self"}, area=CORNWALL, eligibility_failed_tries=1)
+    update = validate(dispatcher, tracker, "a long story about my week that is not an answer")
+    assert update["eligibility_failed_tries"] == 2
+    assert "stop" in said(dispatcher)
+
+
+def test_the_area_is_asked_when_unknown_and_then_kept(dispatcher):
+    update = validate(dispatcher, in_form("kent", {}), "kent")
+    assert update["eligibility_answers"] == {"area": "kent-and-medway"}
+    assert update["area"] == "kent-and-medway"
+
+
+def test_result_is_said_and_kept_for_the_intake(dispatcher):
+    answers = {"who_for": "self", "age_group": "adult", "continuing_care": "not_eligible", "mha_detained": "yes",
+               "mha_section": "s37"}
+    events = run(ActionEligibilityResult(), dispatcher, make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL}))
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots == {"eligibility_result": "right_to_have", "eligibility_reasons": ["s117"]}
+    assert "Section 117" in said(dispatcher) and "01726 627659" in said(dispatcher)
+
+
+def test_go_back_forgets_the_last_answer(dispatcher):
+    tracker = in_form("go back", {"who_for": "self", "age_group": "child"})
+    events = run(ActionEligibilityGoBack(), dispatcher, tracker)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["eligibility_answers"] == {"who_for": "self"}
+    assert not any(e["event"] == "followup" for e in events)  # the form is already running
+
+
+def test_go_back_after_the_result_reopens_the_check(dispatcher):
+    tracker = make_tracker(("go_back", "go back"), slots={"eligibility_answers": {"who_for": "self"},
+                                                         "eligibility_result": "not_in_known_groups"})
+    events = run(ActionEligibilityGoBack(), dispatcher, tracker)
+    assert {"event": "followup", "name": "eligibility_form", "timestamp": None} in events
+    assert {"event": "slot", "name": "eligibility_result", "value": None, "timestamp": None} in events
+
+
+def test_go_back_with_nothing_to_go_back_to(dispatcher):
+    run(ActionEligibilityGoBack(), dispatcher, in_form("go back", {}))
+    assert "no earlier answer" in said(dispatcher)
+
+
+def test_stop_leaves_the_form_and_keeps_answers(dispatcher):
+    events = run(ActionStopEligibility(), dispatcher, in_form("stop", {"who_for": "self"}))
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
+    assert not any(e.get("name") == "eligibility_answers" for e in events)
+    assert "answers so far are saved" in said(dispatcher)

@@ -1,0 +1,58 @@
+"""A full eligibility check over HTTP with the running servers."""
+from tests.e2e.conftest import Chat, buttons_of, text_of
+
+
+def test_a_full_check_in_cornwall_with_a_digression_and_a_non_answer(servers):
+    chat = Chat(servers["url"], area="cornwall-and-isles-of-scilly")
+    replies = chat.say("could my mum get a personal health budget")
+    assert "few short questions" in text_of(replies)
+    assert "Question 1 of 6" in text_of(replies) and "For someone I care for" in buttons_of(replies)
+
+    assert "Are they 18 or over?" in text_of(chat.say("For someone I care for"))
+    assert "Continuing Healthcare" in text_of(chat.say("she's 84"))
+    assert "Mental Health Act" in text_of(chat.say("I don't know"))
+
+    # A question in the middle: answered, then the same question again.
+    replies = chat.say("what does section 117 mean")
+    assert "3, 37, 45A, 47 or 48" in text_of(replies)
+    assert "Question 4 of 6" in text_of(replies)
+
+    assert "wheelchair service" in text_of(chat.say("no"))
+    replies = chat.say("banana")
+    assert "didn't catch that" in text_of(replies) and "wheelchair service" in text_of(replies)
+
+    replies = chat.say("no she isn't")
+    assert "long-term conditions" in text_of(replies)
+
+    result = text_of(chat.say("yes"))
+    assert "local offer" in result and "use NHS services a lot" in result
+    assert "Continuing Healthcare checklist" in result  # what would settle the "don't know"
+    assert "Only the NHS team can decide" in result
+    assert "01726 627659" in result
+    assert "not eligible" not in result.lower()
+
+
+def test_a_crisis_message_in_the_middle_of_the_check(servers):
+    chat = Chat(servers["url"], area="kent-and-medway")
+    chat.say("am i eligible")
+    chat.say("for me")
+    replies = chat.say("i want to end my life")
+    assert "116 123" in text_of(replies) and "999" in text_of(replies)
+    assert "paused the check" in text_of(replies)
+    # The answers are kept: carrying on asks the next question, not the first.
+    replies = chat.say("carry on with the check")
+    assert "carry on where we left off" in text_of(replies)
+    assert "Question 2 of" in text_of(replies)
+
+
+def test_going_back_and_a_right_to_have_result(servers):
+    chat = Chat(servers["url"], area="kent-and-medway")
+    chat.say("check if i can get a phb")
+    chat.say("for me")
+    chat.say("no, 17 or under")
+    replies = chat.say("go back")
+    assert "go back" in text_of(replies) and "18 or over" in text_of(replies)
+    chat.say("yes 18 or over")
+    result = text_of(chat.say("yes"))
+    assert "likely to have a legal right" in result
+    assert "Adults who get NHS Continuing Healthcare" in result
