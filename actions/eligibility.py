@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import AREA_SLOT, send, stored_area, utc_now
-from bot.eligibility import area_for, assess, next_question, parse_answer
+from bot.eligibility import area_for, assess, looks_like_question, next_question, parse_answer
 from bot.eligibility_replies import ask, re_ask, result_replies, say
 
 FORM = "eligibility_form"
@@ -22,6 +22,15 @@ REASONS = "eligibility_reasons"
 
 def answers_of(tracker: Tracker) -> dict:
     return dict(tracker.get_slot(ANSWERS) or {})
+
+
+def faq_response(tracker: Tracker) -> str | None:
+    """The FAQ response chosen for the latest message, if the NLU took it for an FAQ."""
+    message = tracker.latest_message
+    if (message.get("intent") or {}).get("name") != "faq":
+        return None
+    selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    return selected.get("utter_action")
 
 
 class ActionStartEligibility(Action):
@@ -63,12 +72,19 @@ class ValidateEligibilityForm(FormValidationAction):
     async def validate_eligibility_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        if slot_value is None:
+            return {}  # the slot was only cleared (start, go back): nothing to check
         answers, known = answers_of(tracker), stored_area(tracker)
         area = area_for(answers, known)
         question = next_question(answers, area)
         if question is None:
             return {ANSWER: "done"}
-        value = parse_answer(question, str(slot_value or ""), area)
+        value = parse_answer(question, str(slot_value), area)
+        faq_answer = faq_response(tracker)
+        if faq_answer and (value is None or looks_like_question(str(slot_value))):
+            # A question in the middle of the check: answer it, then ask ours again.
+            dispatcher.utter_message(response=faq_answer)
+            return {ANSWER: None}
         if value is None:
             tries = int(tracker.get_slot(TRIES) or 0) + 1
             send(dispatcher, re_ask(question, answers, area, tries)[:1])  # the form asks again

@@ -150,6 +150,15 @@ def parse_answer(question: str, text: str, area: Area | None = None) -> str | No
     return winners[0] if len(winners) == 1 else None
 
 
+_QUESTION_START = re.compile(r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's|is|are|does|do|can|could|will|would|should)\b", re.I)
+
+
+def looks_like_question(text: str) -> bool:
+    """A message that reads as a question ("what is a notional budget?") rather than an answer."""
+    text = (text or "").strip()
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
 def _age_in(clean: str) -> int | None:
     match = re.search(r" (\d{1,3}) ?(years?|yrs?|y o|yo)?( old)? ", clean)
     if match and not re.search(r"(under|over|or) " + match.group(1), clean):

@@ -114,3 +114,31 @@ def test_stop_leaves_the_form_and_keeps_answers(dispatcher):
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
     assert not any(e.get("name") == "eligibility_answers" for e in events)
     assert "answers so far are saved" in said(dispatcher)
+
+
+def faq_tracker(text, answers, utter_action):
+    tracker = in_form(text, answers, area=CORNWALL)
+    tracker.latest_message["intent"] = {"name": "faq", "confidence": 0.9}
+    tracker.latest_message["response_selector"] = {"faq": {"response": {"utter_action": utter_action}}}
+    return tracker
+
+
+def test_an_empty_value_is_not_checked(dispatcher):
+    assert validate(dispatcher, in_form("", {"who_for": "self"}), None) == {}
+    assert dispatcher.messages == []
+
+
+def test_an_answer_the_nlu_took_for_an_faq_is_still_an_answer(dispatcher):
+    text = "they're assessing him at the moment"
+    tracker = faq_tracker(text, {"who_for": "carer", "age_group": "adult"}, "utter_faq/disagree_complain")
+    update = validate(dispatcher, tracker, text)
+    assert update["eligibility_answers"]["continuing_care"] == "being_assessed"
+    assert dispatcher.messages == []
+
+
+def test_a_question_in_the_check_is_answered_then_asked_again(dispatcher):
+    text = "what is a notional budget?"
+    tracker = faq_tracker(text, {"who_for": "self"}, "utter_faq/notional_budget")
+    update = validate(dispatcher, tracker, text)
+    assert update == {"eligibility_answer": None}
+    assert dispatcher.messages[0]["response"] == "utter_faq/notional_budget"

@@ -56,3 +56,19 @@ def test_going_back_and_a_right_to_have_result(servers):
     result = text_of(chat.say("yes"))
     assert "likely to have a legal right" in result
     assert "Adults who get NHS Continuing Healthcare" in result
+
+
+def test_natural_answers_are_accepted_and_the_start_is_clean(servers):
+    """The transcript that found two faults: a spurious re-ask at the start, and an answer
+    the NLU took for an FAQ ("they're assessing him at the moment") answered as a question."""
+    chat = Chat(servers["url"], area="kent-and-medway")
+    start = text_of(chat.say("can my dad get one?"))
+    assert "didn't catch that" not in start
+    chat.say("it's for my dad")
+    chat.say("he is 81")
+    replies = text_of(chat.say("they're assessing him at the moment"))
+    assert "Question 4 of" in replies and "Mental Health Act" in replies
+    assert "complaint" not in replies
+    # A real question in the middle is still answered, then the same question comes back.
+    replies = text_of(chat.say("what is a notional budget?"))
+    assert "no money changes hands" in replies and "Question 4 of" in replies

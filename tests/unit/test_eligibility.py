@@ -7,7 +7,8 @@ import yaml
 
 from bot.areas import AREAS_DIR, get_area, parse_area
 from bot.eligibility import (
-    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, next_question, parse_answer, progress, questions,
+    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, looks_like_question, next_question, parse_answer,
+    progress, questions,
 )
 from bot.eligibility_replies import ask, pronouns, re_ask, result_replies
 
@@ -208,6 +209,8 @@ PARSE = [
     ("continuing_care", "Not been assessed", "not_assessed"), ("continuing_care", "never been assessed", "not_assessed"),
     ("continuing_care", "Told no", "not_eligible"), ("continuing_care", "no they turned her down", "not_eligible"),
     ("continuing_care", "I don't know", DONT_KNOW), ("continuing_care", "what's that?", None),
+    ("continuing_care", "they're assessing him at the moment", "being_assessed"),
+    ("continuing_care", "no assessment yet", "not_assessed"), ("continuing_care", "had an assessment, they said no", "not_eligible"),
     ("mha_detained", "yes he was sectioned", "yes"), ("mha_detained", "no never", "no"), ("mha_detained", "dunno", DONT_KNOW),
     ("mha_section", "Section 3", "s3"), ("mha_section", "it was a 37", "s37"), ("mha_section", "47", "s45a_47_48"),
     ("mha_section", "section 45A", "s45a_47_48"), ("mha_section", "section 2", "s2"), ("mha_section", "a section 5(2)", "s4_5_2"),
@@ -274,3 +277,12 @@ def test_result_for_a_local_offer_names_the_group():
     answers = dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"})
     text = "\n".join(r.text for r in result_replies(answers, KENT, now))
     assert "Kent and Medway's local offer" in text and "council and the NHS" in text
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [("what is a notional budget?", True), ("what is chc", True), ("How do I complain", True), ("is it free", True),
+     ("they're assessing him at the moment", False), ("no", False), ("for my mum", False), ("not sure", False)],
+)
+def test_looks_like_question(text, question):
+    assert looks_like_question(text) is question
