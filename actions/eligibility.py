@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import AREA_SLOT, send, stored_area, utc_now
-from bot.eligibility import area_for, assess, looks_like_question, next_question, parse_answer
+from bot.eligibility import area_for, assess, is_question_not_answer, next_question, parse_answer, start_mode
 from bot.eligibility_replies import ask, re_ask, result_replies, say
 
 FORM = "eligibility_form"
@@ -40,12 +40,12 @@ class ActionStartEligibility(Action):
         return "action_start_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        answers = answers_of(tracker)
-        if answers and not tracker.get_slot(RESULT) and tracker.active_loop.get("name") != FORM:
+        mode = start_mode(answers_of(tracker), bool(tracker.get_slot(RESULT)), tracker.active_loop.get("name") == FORM)
+        if mode == "continue":
+            return []  # the form asks the current question again
+        if mode == "resume":
             send(dispatcher, [say("resume")])
             return [SlotSet(ANSWER, None), SlotSet(TRIES, 0)]
-        if tracker.active_loop.get("name") == FORM:
-            return []  # already in the check: the form asks the current question again
         send(dispatcher, [say("intro")])
         # A finished check starts afresh; the last result is replaced when this one ends.
         return [SlotSet(ANSWERS, {}), SlotSet(ANSWER, None), SlotSet(TRIES, 0), SlotSet(RESULT, None), SlotSet(REASONS, None)]
@@ -81,7 +81,7 @@ class ValidateEligibilityForm(FormValidationAction):
             return {ANSWER: "done"}
         value = parse_answer(question, str(slot_value), area)
         faq_answer = faq_response(tracker)
-        if faq_answer and (value is None or looks_like_question(str(slot_value))):
+        if is_question_not_answer(value, str(slot_value), nlu_says_faq=bool(faq_answer)):
             # A question in the middle of the check: answer it, then ask ours again.
             dispatcher.utter_message(response=faq_answer)
             return {ANSWER: None}

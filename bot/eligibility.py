@@ -159,6 +159,19 @@ def looks_like_question(text: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
+def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> bool:
+    """Inside the check, a message is an answer if it reads as one; an FAQ that does not
+    parse as an answer, or that reads as a question, is answered as a question instead."""
+    return nlu_says_faq and (value is None or looks_like_question(text))
+
+
+def start_mode(answers: dict, has_result: bool, in_check: bool) -> str:
+    """'continue' (already in the check), 'resume' (an unfinished check) or 'fresh'."""
+    if in_check:
+        return "continue"
+    return "resume" if answers and not has_result else "fresh"
+
+
 def _age_in(clean: str) -> int | None:
     match = re.search(r" (\d{1,3}) ?(years?|yrs?|y o|yo)?( old)? ", clean)
     if match and not re.search(r"(under|over|or) " + match.group(1), clean):

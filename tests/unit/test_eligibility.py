@@ -7,8 +7,8 @@ import yaml
 
 from bot.areas import AREAS_DIR, get_area, parse_area
 from bot.eligibility import (
-    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, looks_like_question, next_question, parse_answer,
-    progress, questions,
+    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, is_question_not_answer, looks_like_question,
+    next_question, parse_answer, progress, questions, start_mode,
 )
 from bot.eligibility_replies import ask, pronouns, re_ask, result_replies
 
@@ -286,3 +286,24 @@ def test_result_for_a_local_offer_names_the_group():
 )
 def test_looks_like_question(text, question):
     assert looks_like_question(text) is question
+
+
+@pytest.mark.parametrize(
+    "value, text, faq, question",
+    [("being_assessed", "they're assessing him at the moment", True, False),  # an answer, whatever the NLU thought
+     (None, "tell me about direct payments", True, True),  # not an answer: the FAQ
+     ("no", "no but what is a notional budget?", True, True),  # reads as a question
+     (None, "banana", False, False),  # not an FAQ: the check re-asks
+     ("yes", "yes", False, False)],
+)
+def test_is_question_not_answer(value, text, faq, question):
+    assert is_question_not_answer(value, text, faq) is question
+
+
+@pytest.mark.parametrize(
+    "answers, has_result, in_check, mode",
+    [({}, False, False, "fresh"), ({"who_for": "self"}, False, False, "resume"),
+     ({"who_for": "self"}, True, False, "fresh"), ({"who_for": "self"}, False, True, "continue")],
+)
+def test_start_mode(answers, has_result, in_check, mode):
+    assert start_mode(answers, has_result, in_check) == mode
