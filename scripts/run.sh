@@ -17,9 +17,11 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
+# Each server runs in its own session, so Ctrl-C reaches only this script, which
+# then stops them: otherwise they die first and look like a crash.
+setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
 pids+=($!)
-.venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
+setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml --cors "${CORS_ORIGINS:-http://localhost:8080}" \
   >logs/rasa.log 2>&1 &
 pids+=($!)
