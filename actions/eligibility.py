@@ -47,7 +47,7 @@ class ActionStartEligibility(Action):
             send(dispatcher, [say("resume")])
             return [SlotSet(ANSWER, None), SlotSet(TRIES, 0)]
         send(dispatcher, [say("intro")])
-        # A finished check starts afresh; the last result is replaced when this one ends.
+        # A new check starts afresh: the answers and result of any earlier check are cleared.
         return [SlotSet(ANSWERS, {}), SlotSet(ANSWER, None), SlotSet(TRIES, 0), SlotSet(RESULT, None), SlotSet(REASONS, None)]
 
 
