@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import AREA_SLOT, send, stored_area, utc_now
 from bot.eligibility import area_for, assess, is_question_not_answer, next_question, parse_answer, start_mode
-from bot.eligibility_replies import ask, re_ask, result_replies, say
+from bot.eligibility_replies import ask, not_understood, result_replies, say
 
 FORM = "eligibility_form"
 ANSWER = "eligibility_answer"
@@ -87,7 +87,7 @@ class ValidateEligibilityForm(FormValidationAction):
             return {ANSWER: None}
         if value is None:
             tries = int(tracker.get_slot(TRIES) or 0) + 1
-            send(dispatcher, re_ask(question, answers, area, tries)[:1])  # the form asks again
+            send(dispatcher, [not_understood(tries)])  # the form then asks the question again
             return {ANSWER: None, TRIES: tries}
         answers[question] = value
         update: Dict[Text, Any] = {ANSWERS: answers, TRIES: 0}

@@ -167,6 +167,11 @@ def get_area(area_id: str | None) -> Area:
     return areas.get(area_id or "", areas[DEFAULT_AREA_ID])
 
 
+def areas_for_choice() -> list[Area]:
+    """The areas to offer as buttons: by name, the generic default ("Somewhere else") last."""
+    return sorted(all_areas().values(), key=lambda a: (a.is_default, a.name))
+
+
 def known_area_id(area_id: object) -> str | None:
     """Return area_id if it names a shipped area, else None (for untrusted metadata)."""
     return area_id if isinstance(area_id, str) and area_id in all_areas() else None

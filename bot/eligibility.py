@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from bot.areas import Area, all_areas
+from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice, resolve_area
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "eligibility.yml"
 DONT_KNOW = "dont_know"
@@ -114,8 +114,7 @@ def _has(text: str, phrase: str) -> bool:
 def options(question: str, area: Area | None = None) -> list[dict]:
     """The options for a question: [{value, label, words}]."""
     if question == "area":
-        areas = sorted(all_areas().values(), key=lambda a: (a.is_default, a.name))
-        return [{"value": a.id, "label": a.choice_label, "words": [a.name, *a.aliases]} for a in areas]
+        return [{"value": a.id, "label": a.choice_label} for a in areas_for_choice()]
     key = "local_group" if question.startswith(LOCAL_PREFIX) else question
     return content()["questions"][key]["options"]
 
@@ -129,7 +128,12 @@ def parse_answer(question: str, text: str, area: Area | None = None) -> str | No
     clean = _norm(text)
     if not clean.strip():
         return None
-    if any(_has(clean, w) for w in content()["dont_know_words"]) or _has(clean, content()["dont_know_label"]):
+    dont_know = any(_has(clean, w) for w in content()["dont_know_words"]) or _has(clean, content()["dont_know_label"])
+    if question == "area":
+        # Names and aliases live in content/areas/*.yml; not knowing means the general answer.
+        named = resolve_area(text)
+        return named.id if named else (DEFAULT_AREA_ID if dont_know else None)
+    if dont_know:
         return DONT_KNOW
     if question == "age_group":
         age = _age_in(clean)
@@ -141,8 +145,6 @@ def parse_answer(question: str, text: str, area: Area | None = None) -> str | No
             if _has(clean, str(phrase)):
                 length = len(_norm(str(phrase)).strip())
                 best[option["value"]] = max(best.get(option["value"], 0), length)
-    if question == "area" and not best and any(_has(clean, w) for w in ("somewhere else", "other", "elsewhere", "none")):
-        return "default"
     if not best:
         return None
     top = max(best.values())

@@ -5,7 +5,7 @@ import datetime as dt
 
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas
 from bot.eligibility import (
-    DONT_KNOW, LOCAL_OFFER, LOCAL_PREFIX, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE,
+    LOCAL_OFFER, LOCAL_PREFIX, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE,
     area_for, assess, content, options, progress,
 )
 from bot.replies import Reply, team_contacts
@@ -45,10 +45,9 @@ def ask(question: str, answers: dict, area: Area | None) -> Reply:
     return Reply(text=text, buttons=tuple(buttons))
 
 
-def re_ask(question: str, answers: dict, area: Area | None, failed_tries: int) -> list[Reply]:
-    """After an answer we could not understand: say so, and ask again (more help after two tries)."""
-    key = "still_not_understood" if failed_tries >= 2 else "not_understood"
-    return [Reply(text=" ".join(content()[key].split())), ask(question, answers, area)]
+def not_understood(failed_tries: int) -> Reply:
+    """After an answer we could not understand (the form then asks again); more help after two tries."""
+    return say("still_not_understood" if failed_tries >= 2 else "not_understood")
 
 
 def say(key: str) -> Reply:
@@ -86,5 +85,3 @@ def result_replies(answers: dict, area: Area | None, now: dt.datetime) -> list[R
     replies.append(Reply(text=texts["next"], buttons=buttons))
     return replies
 
-
-__all__ = ["ask", "re_ask", "result_replies", "say", "pronouns", "question_text", "DONT_KNOW"]

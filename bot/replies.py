@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from bot.areas import DEFAULT_AREA_ID, Area, all_areas
+from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice
 from bot.hours import availability, say_time, say_weekly, say_when
 from bot.messages import all_messages, render
 
@@ -88,10 +88,9 @@ TOPICS = {
 
 def area_choice_buttons() -> tuple[dict, ...]:
     """One button per shipped area, the generic default ('Somewhere else') last."""
-    areas = sorted(all_areas().values(), key=lambda a: (a.is_default, a.name))
     return tuple(
         {"title": a.choice_label, "payload": "/inform_area" + json.dumps({"area": a.id})}
-        for a in areas
+        for a in areas_for_choice()
     )
 
 

@@ -61,7 +61,7 @@ def servers(tmp_path_factory):
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, logs)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "logs": [tmp / "actions.log", tmp / "rasa.log"]}
+        yield {"url": f"http://127.0.0.1:{rasa_port}"}
     finally:
         for proc in procs:
             proc.terminate()
