@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import AREA_SLOT, send, stored_area, utc_now
-from bot.eligibility import area_for, assess, is_question_not_answer, next_question, parse_answer, start_mode
+from bot.eligibility import area_for, assess, next_question, start_mode, understand
 from bot.eligibility_replies import ask, not_understood, result_replies, say
 
 FORM = "eligibility_form"
@@ -79,13 +79,13 @@ class ValidateEligibilityForm(FormValidationAction):
         question = next_question(answers, area)
         if question is None:
             return {ANSWER: "done"}
-        value = parse_answer(question, str(slot_value), area)
         faq_answer = faq_response(tracker)
-        if is_question_not_answer(value, str(slot_value), nlu_says_faq=bool(faq_answer)):
+        kind, value = understand(question, str(slot_value), area, nlu_says_faq=bool(faq_answer))
+        if kind == "question":
             # A question in the middle of the check: answer it, then ask ours again.
             dispatcher.utter_message(response=faq_answer)
             return {ANSWER: None}
-        if value is None:
+        if kind == "unclear":
             tries = int(tracker.get_slot(TRIES) or 0) + 1
             send(dispatcher, [not_understood(tries)])  # the form then asks the question again
             return {ANSWER: None, TRIES: tries}

@@ -21,4 +21,7 @@ def misunderstandings_in_a_row(user_intents: Iterable[str]) -> int:
 
 
 def should_escalate(user_intents: Iterable[str]) -> bool:
-    return misunderstandings_in_a_row(user_intents) >= ESCALATE_AFTER
+    """The menu and contacts on the second miss in a row, then on every second one after
+    (not on every message: seven messages each time would bury the conversation)."""
+    misses = misunderstandings_in_a_row(user_intents)
+    return misses >= ESCALATE_AFTER and misses % ESCALATE_AFTER == 0

@@ -167,6 +167,21 @@ def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> 
     return nlu_says_faq and (value is None or looks_like_question(text))
 
 
+# Longer messages are a story, not an answer: the check asks its question again (the
+# issue: "a long story" gets a clear re-ask), rather than guessing from stray words.
+MAX_ANSWER_CHARS = 300
+
+
+def understand(question: str, text: str, area: Area | None, nlu_says_faq: bool) -> tuple[str, str | None]:
+    """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
+    if len(text or "") > MAX_ANSWER_CHARS:
+        return "unclear", None
+    value = parse_answer(question, text, area)
+    if is_question_not_answer(value, text, nlu_says_faq):
+        return "question", None
+    return ("answer", value) if value is not None else ("unclear", None)
+
+
 def start_mode(answers: dict, has_result: bool, in_check: bool) -> str:
     """'continue' (already in the check), 'resume' (an unfinished check) or 'fresh'."""
     if in_check:

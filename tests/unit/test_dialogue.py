@@ -13,7 +13,8 @@ from bot.dialogue import misunderstandings_in_a_row, should_escalate
         (["out_of_scope", "nlu_fallback"], 2, True),
         (["nlu_fallback", "faq", "nlu_fallback"], 1, False),
         (["nlu_fallback", "nlu_fallback", "faq"], 0, False),
-        (["out_of_scope"] * 3, 3, True),
+        (["out_of_scope"] * 3, 3, False),  # just had the menu and contacts
+        (["out_of_scope"] * 4, 4, True),
     ],
 )
 def test_misunderstanding_run(intents, count, escalate):

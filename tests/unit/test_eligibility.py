@@ -8,7 +8,7 @@ import yaml
 from bot.areas import AREAS_DIR, get_area, parse_area
 from bot.eligibility import (
     DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, is_question_not_answer, looks_like_question,
-    next_question, parse_answer, progress, questions, start_mode,
+    next_question, parse_answer, progress, questions, start_mode, understand,
 )
 from bot.eligibility_replies import ask, not_understood, pronouns, result_replies
 
@@ -305,3 +305,15 @@ def test_is_question_not_answer(value, text, faq, question):
 )
 def test_start_mode(answers, has_result, in_check, mode):
     assert start_mode(answers, has_result, in_check) == mode
+
+
+@pytest.mark.parametrize(
+    "text, faq, expected",
+    [("they're assessing him at the moment", True, ("answer", "being_assessed")),
+     ("what is a notional budget?", True, ("question", None)),
+     ("banana", False, ("unclear", None)),
+     ("x" * 10000, True, ("unclear", None)),  # a wall of text is not taken for an FAQ
+     ("yes " + "and my mum has lots of needs " * 12, False, ("unclear", None))],  # a long story: re-ask
+)
+def test_understand(text, faq, expected):
+    assert understand("continuing_care", text, KENT, faq) == expected
