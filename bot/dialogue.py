@@ -25,3 +25,15 @@ def should_escalate(user_intents: Iterable[str]) -> bool:
     (not on every message: seven messages each time would bury the conversation)."""
     misses = misunderstandings_in_a_row(user_intents)
     return misses >= ESCALATE_AFTER and misses % ESCALATE_AFTER == 0
+
+
+# In the middle of one guide, a message the NLU takes for a request to start the other
+# switches guides only when the NLU is this sure. Below it ("yes I think so" was taken
+# for "check if I could get one" at 0.68), the message is treated as an unclear answer
+# and the question is asked again: losing a switch costs one more message, a wrong
+# switch loses the person's place.
+SWITCH_GUIDE_CONFIDENCE = 0.9
+
+
+def should_switch_guide(confidence: float | None) -> bool:
+    return (confidence or 0.0) >= SWITCH_GUIDE_CONFIDENCE

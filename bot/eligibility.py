@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from bot.answers import DONT_KNOW, choose, norm, says_dont_know
+from bot.answers import understand as understand_answer
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice, resolve_area
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "eligibility.yml"
-DONT_KNOW = "dont_know"
 LOCAL_PREFIX = "local:"
 
 RIGHT_TO_HAVE = "right_to_have"
@@ -102,15 +103,6 @@ def area_for(answers: dict, area: Area | None) -> Area | None:
 
 # ------------------------------------------------------------ understanding answers
 
-def _norm(text: str) -> str:
-    text = (text or "").lower().replace("\u2019", "'")
-    return " " + re.sub(r"[^a-z0-9'()]+", " ", text).strip() + " "
-
-
-def _has(text: str, phrase: str) -> bool:
-    return f" {_norm(phrase).strip()} " in text
-
-
 def options(question: str, area: Area | None = None) -> list[dict]:
     """The options for a question: [{value, label, words}]."""
     if question == "area":
@@ -122,13 +114,12 @@ def options(question: str, area: Area | None = None) -> list[dict]:
 def parse_answer(question: str, text: str, area: Area | None = None) -> str | None:
     """What a typed or pressed answer means for this question, or None if it is not an answer.
 
-    "I don't know" always counts. Otherwise the option whose words match best
-    (the longest phrase found) wins; a tie between options is not an answer.
+    "I don't know" always counts. Otherwise the option whose words match best wins.
     """
-    clean = _norm(text)
+    clean = norm(text)
     if not clean.strip():
         return None
-    dont_know = any(_has(clean, w) for w in content()["dont_know_words"]) or _has(clean, content()["dont_know_label"])
+    dont_know = says_dont_know(clean, [*content()["dont_know_words"], content()["dont_know_label"]])
     if question == "area":
         # Names and aliases live in content/areas/*.yml; not knowing means the general answer.
         named = resolve_area(text)
@@ -139,54 +130,12 @@ def parse_answer(question: str, text: str, area: Area | None = None) -> str | No
         age = _age_in(clean)
         if age is not None:
             return "adult" if age >= 18 else "child"
-    best: dict[str, int] = {}
-    for option in options(question, area):
-        for phrase in [option["label"], *option.get("words", [])]:
-            if _has(clean, str(phrase)):
-                length = len(_norm(str(phrase)).strip())
-                best[option["value"]] = max(best.get(option["value"], 0), length)
-    if not best:
-        return None
-    top = max(best.values())
-    winners = [v for v, n in best.items() if n == top]
-    return winners[0] if len(winners) == 1 else None
-
-
-_QUESTION_START = re.compile(r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's|is|are|does|do|can|could|will|would|should)\b", re.I)
-
-
-def looks_like_question(text: str) -> bool:
-    """A message that reads as a question ("what is a notional budget?") rather than an answer."""
-    text = (text or "").strip()
-    return text.endswith("?") or bool(_QUESTION_START.match(text))
-
-
-def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> bool:
-    """Inside the check, a message is an answer if it reads as one; an FAQ that does not
-    parse as an answer, or that reads as a question, is answered as a question instead."""
-    return nlu_says_faq and (value is None or looks_like_question(text))
-
-
-# Longer messages are a story, not an answer: the check asks its question again (the
-# issue: "a long story" gets a clear re-ask), rather than guessing from stray words.
-MAX_ANSWER_CHARS = 300
+    return choose(clean, options(question, area))
 
 
 def understand(question: str, text: str, area: Area | None, nlu_says_faq: bool) -> tuple[str, str | None]:
     """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
-    if len(text or "") > MAX_ANSWER_CHARS:
-        return "unclear", None
-    value = parse_answer(question, text, area)
-    if is_question_not_answer(value, text, nlu_says_faq):
-        return "question", None
-    return ("answer", value) if value is not None else ("unclear", None)
-
-
-def start_mode(answers: dict, has_result: bool, in_check: bool) -> str:
-    """'continue' (already in the check), 'resume' (an unfinished check) or 'fresh'."""
-    if in_check:
-        return "continue"
-    return "resume" if answers and not has_result else "fresh"
+    return understand_answer(text, lambda t: parse_answer(question, t, area), nlu_says_faq)
 
 
 def _age_in(clean: str) -> int | None:

@@ -1,8 +1,7 @@
 import asyncio
 
-from actions.eligibility import (
-    ActionAskEligibilityAnswer, ActionEligibilityGoBack, ActionEligibilityResult, ActionStartEligibility,
-    ActionStopEligibility, ValidateEligibilityForm,
+from actions.guide_form import (
+    ActionAskGuideAnswer, ActionGuideGoBack, ActionGuideResult, ActionStartEligibility, ActionStopGuide, ValidateGuideForm,
 )
 from tests.actions.conftest import make_tracker, said
 
@@ -14,12 +13,12 @@ def run(action, dispatcher, tracker):
 
 
 def validate(dispatcher, tracker, text):
-    return asyncio.run(ValidateEligibilityForm().validate_eligibility_answer(text, dispatcher, tracker, {}))
+    return asyncio.run(ValidateGuideForm().validate_guide_answer(text, dispatcher, tracker, {}))
 
 
 def in_form(text, answers, **slots):
-    tracker = make_tracker(("answer", text), slots={"eligibility_answers": answers, **slots})
-    tracker.active_loop = {"name": "eligibility_form"}
+    tracker = make_tracker(("answer", text), slots={"eligibility_answers": answers, "guide": "eligibility", **slots})
+    tracker.active_loop = {"name": "guide_form"}
     return tracker
 
 
@@ -40,7 +39,7 @@ def test_start_resumes_an_unfinished_check(dispatcher):
 
 def test_ask_asks_the_next_question_with_progress(dispatcher):
     tracker = in_form("", {"who_for": "carer"}, area=CORNWALL)
-    run(ActionAskEligibilityAnswer(), dispatcher, tracker)
+    run(ActionAskGuideAnswer(), dispatcher, tracker)
     message = dispatcher.messages[0]
     assert message["text"] == "Question 2 of 6.\nAre they 18 or over?"
     assert message["buttons"][-1]["title"] == "I don't know"
@@ -49,27 +48,27 @@ def test_ask_asks_the_next_question_with_progress(dispatcher):
 def test_a_good_answer_is_kept(dispatcher):
     update = validate(dispatcher, in_form("she is 90", {"who_for": "carer"}, area=CORNWALL), "she is 90")
     assert update["eligibility_answers"] == {"who_for": "carer", "age_group": "adult"}
-    assert update["eligibility_answer"] is None  # more questions to come
+    assert update["guide_answer"] is None  # more questions to come
     assert dispatcher.messages == []
 
 
 def test_the_last_answer_finishes_the_form(dispatcher):
     update = validate(dispatcher, in_form("yes", {"who_for": "self", "age_group": "adult"}, area=CORNWALL), "yes")
-    assert update["eligibility_answer"] == "done"
+    assert update["guide_answer"] == "done"
     assert update["eligibility_answers"]["continuing_care"] == "eligible"
 
 
 def test_not_an_answer_is_re_asked_and_nothing_is_lost(dispatcher):
     answers = {"who_for": "self", "age_group": "adult"}
     update = validate(dispatcher, in_form("banana", answers, area=CORNWALL), "banana")
-    assert update == {"eligibility_answer": None, "eligibility_failed_tries": 1}
+    assert update == {"guide_answer": None, "guide_failed_tries": 1}
     assert "didn't catch that" in said(dispatcher)
 
 
 def test_after_two_failed_tries_the_way_out_is_offered(dispatcher):
-    tracker = in_form("banana", {"who_for": "self"}, area=CORNWALL, eligibility_failed_tries=1)
+    tracker = in_form("banana", {"who_for": "self"}, area=CORNWALL, guide_failed_tries=1)
     update = validate(dispatcher, tracker, "a long story about my week that is not an answer")
-    assert update["eligibility_failed_tries"] == 2
+    assert update["guide_failed_tries"] == 2
     assert "stop" in said(dispatcher)
 
 
@@ -82,7 +81,7 @@ def test_the_area_is_asked_when_unknown_and_then_kept(dispatcher):
 def test_result_is_said_and_kept_for_the_intake(dispatcher):
     answers = {"who_for": "self", "age_group": "adult", "continuing_care": "not_eligible", "mha_detained": "yes",
                "mha_section": "s37"}
-    events = run(ActionEligibilityResult(), dispatcher, make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL}))
+    events = run(ActionGuideResult(), dispatcher, make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL, "guide": "eligibility"}))
     slots = {e["name"]: e["value"] for e in events}
     assert slots == {"eligibility_result": "right_to_have", "eligibility_reasons": ["s117"]}
     assert "Section 117" in said(dispatcher) and "01726 627659" in said(dispatcher)
@@ -90,7 +89,7 @@ def test_result_is_said_and_kept_for_the_intake(dispatcher):
 
 def test_go_back_forgets_the_last_answer(dispatcher):
     tracker = in_form("go back", {"who_for": "self", "age_group": "child"})
-    events = run(ActionEligibilityGoBack(), dispatcher, tracker)
+    events = run(ActionGuideGoBack(), dispatcher, tracker)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["eligibility_answers"] == {"who_for": "self"}
     assert not any(e["event"] == "followup" for e in events)  # the form is already running
@@ -98,19 +97,19 @@ def test_go_back_forgets_the_last_answer(dispatcher):
 
 def test_go_back_after_the_result_reopens_the_check(dispatcher):
     tracker = make_tracker(("go_back", "go back"), slots={"eligibility_answers": {"who_for": "self"},
-                                                         "eligibility_result": "not_in_known_groups"})
-    events = run(ActionEligibilityGoBack(), dispatcher, tracker)
-    assert {"event": "followup", "name": "eligibility_form", "timestamp": None} in events
+                                                         "eligibility_result": "not_in_known_groups", "guide": "eligibility"})
+    events = run(ActionGuideGoBack(), dispatcher, tracker)
+    assert {"event": "followup", "name": "guide_form", "timestamp": None} in events
     assert {"event": "slot", "name": "eligibility_result", "value": None, "timestamp": None} in events
 
 
 def test_go_back_with_nothing_to_go_back_to(dispatcher):
-    run(ActionEligibilityGoBack(), dispatcher, in_form("go back", {}))
+    run(ActionGuideGoBack(), dispatcher, in_form("go back", {}))
     assert "no earlier answer" in said(dispatcher)
 
 
 def test_stop_leaves_the_form_and_keeps_answers(dispatcher):
-    events = run(ActionStopEligibility(), dispatcher, in_form("stop", {"who_for": "self"}))
+    events = run(ActionStopGuide(), dispatcher, in_form("stop", {"who_for": "self"}))
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
     assert not any(e.get("name") == "eligibility_answers" for e in events)
     assert "answers so far are saved" in said(dispatcher)
@@ -140,5 +139,5 @@ def test_a_question_in_the_check_is_answered_then_asked_again(dispatcher):
     text = "what is a notional budget?"
     tracker = faq_tracker(text, {"who_for": "self"}, "utter_faq/notional_budget")
     update = validate(dispatcher, tracker, text)
-    assert update == {"eligibility_answer": None}
+    assert update == {"guide_answer": None}
     assert dispatcher.messages[0]["response"] == "utter_faq/notional_budget"

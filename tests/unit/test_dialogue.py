@@ -1,6 +1,6 @@
 import pytest
 
-from bot.dialogue import misunderstandings_in_a_row, should_escalate
+from bot.dialogue import misunderstandings_in_a_row, should_escalate, should_switch_guide
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,9 @@ from bot.dialogue import misunderstandings_in_a_row, should_escalate
 def test_misunderstanding_run(intents, count, escalate):
     assert misunderstandings_in_a_row(intents) == count
     assert should_escalate(intents) is escalate
+
+
+def test_switching_guides_needs_a_sure_nlu():
+    assert should_switch_guide(0.999)
+    assert not should_switch_guide(0.68)  # "yes I think so" taken for the eligibility check
+    assert not should_switch_guide(None)

@@ -1,14 +1,13 @@
 import copy
 import datetime as dt
-import itertools
 
 import pytest
 import yaml
 
 from bot.areas import AREAS_DIR, get_area, parse_area
 from bot.eligibility import (
-    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, is_question_not_answer, looks_like_question,
-    next_question, parse_answer, progress, questions, start_mode, understand,
+    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, next_question, parse_answer, progress,
+    questions, understand,
 )
 from bot.eligibility_replies import ask, not_understood, pronouns, result_replies
 
@@ -216,6 +215,8 @@ PARSE = [
     ("mha_section", "section 45A", "s45a_47_48"), ("mha_section", "section 2", "s2"), ("mha_section", "a section 5(2)", "s4_5_2"),
     ("mha_section", "can't remember", DONT_KNOW), ("mha_section", "section 300", None),
     ("cto", "yes", "yes"), ("cto", "no", "no"),
+    # A plain "yes" to "Are you 18 or over?" (it was read as YAML true and never matched).
+    ("age_group", "yes", "adult"), ("age_group", "yes I am", "adult"), ("continuing_care", "yes", "eligible"),
     ("wheelchair_service", "yes we're on the list", "yes"), ("wheelchair_service", "no", "no"),
     ("wheelchair_new", "yes it's worn out", "yes"), ("wheelchair_new", "no it's fine", "no"),
     ("local:ltc_high_use", "yes", "yes"), ("local:ltc_high_use", "I'm not sure", DONT_KNOW), ("local:ltc_high_use", "nope", "no"),
@@ -275,36 +276,6 @@ def test_result_for_a_local_offer_names_the_group():
     answers = dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"})
     text = "\n".join(r.text for r in result_replies(answers, KENT, now))
     assert "Kent and Medway's local offer" in text and "council and the NHS" in text
-
-
-@pytest.mark.parametrize(
-    "text, question",
-    [("what is a notional budget?", True), ("what is chc", True), ("How do I complain", True), ("is it free", True),
-     ("they're assessing him at the moment", False), ("no", False), ("for my mum", False), ("not sure", False)],
-)
-def test_looks_like_question(text, question):
-    assert looks_like_question(text) is question
-
-
-@pytest.mark.parametrize(
-    "value, text, faq, question",
-    [("being_assessed", "they're assessing him at the moment", True, False),  # an answer, whatever the NLU thought
-     (None, "tell me about direct payments", True, True),  # not an answer: the FAQ
-     ("no", "no but what is a notional budget?", True, True),  # reads as a question
-     (None, "banana", False, False),  # not an FAQ: the check re-asks
-     ("yes", "yes", False, False)],
-)
-def test_is_question_not_answer(value, text, faq, question):
-    assert is_question_not_answer(value, text, faq) is question
-
-
-@pytest.mark.parametrize(
-    "answers, has_result, in_check, mode",
-    [({}, False, False, "fresh"), ({"who_for": "self"}, False, False, "resume"),
-     ({"who_for": "self"}, True, False, "fresh"), ({"who_for": "self"}, False, True, "continue")],
-)
-def test_start_mode(answers, has_result, in_check, mode):
-    assert start_mode(answers, has_result, in_check) == mode
 
 
 @pytest.mark.parametrize(

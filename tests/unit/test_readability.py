@@ -21,6 +21,8 @@ import yaml
 from bot.areas import all_areas
 from bot.eligibility import content as eligibility_content
 from bot.messages import all_messages
+from bot.money_options import content as money_content
+from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAX_AVERAGE_GRADE = 6.0
@@ -56,6 +58,12 @@ def visible_messages():
     for where, text in _strings(eligibility_content(), "eligibility"):
         if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
             yield where, re.sub(r"\{\w+\}", "it", text)
+    for where, text in _strings(money_content(), "money"):
+        if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
+            yield where, re.sub(r"\{\w+\}", "it", text)
+    # The side-by-side cards as a person sees them, labels and all.
+    for i, reply in enumerate(comparison() + wheelchair_options() + direct_payment_guide()):
+        yield f"money:composed[{i}]", reply.text
     for area in all_areas().values():
         for field in ("first_contact", "local_offer_summary", "armed_forces"):
             yield f"area:{area.id}:{field}", getattr(area, field)

@@ -1,0 +1,42 @@
+"""What every guided set of questions has in common.
+
+All guides (the eligibility check, the ways-to-manage-the-money check) run in
+one Rasa form, `guide_form`, which asks every question through one slot. The
+`guide` slot says which guide is running. So the rules for stopping, going
+back, crisis and digressions are written once (data/rules/guides.yml), and a
+new guide needs no new rules. Each guide's questions and wording are in bot/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Tracker
+
+from bot.replies import Reply
+
+FORM = "guide_form"
+GUIDE = "guide"
+ANSWER = "guide_answer"
+TRIES = "guide_failed_tries"
+
+
+@dataclass(frozen=True)
+class Guide:
+    id: str
+    answers_slot: str
+    # Slots the guide's result sets; cleared when an answer changes or it starts afresh.
+    result_slots: tuple[str, ...]
+    next_question: Callable[[dict, Tracker], "str | None"]
+    ask: Callable[[str, dict, Tracker], List[Reply]]
+    # (question, text, answers, tracker, nlu_says_question) -> ('answer', value) | ('question', None) | ('unclear', None)
+    understand: Callable[[str, str, dict, Tracker, bool], tuple]
+    not_understood: Callable[[int], Reply]
+    say: Callable[[str], Reply]
+    # -> (replies, {slot: value}) once every question is answered
+    result: Callable[[dict, Tracker], tuple]
+    # Other slots an answer sets (the eligibility check's area question sets `area`).
+    answer_slots: Callable[[str, "str | None"], Dict[Text, Any]] = field(default=lambda question, value: {})
+
+    def answers(self, tracker: Tracker) -> dict:
+        return dict(tracker.get_slot(self.answers_slot) or {})

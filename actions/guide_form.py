@@ -1,0 +1,221 @@
+"""The one form that runs every guide: ask, validate, result, go back, pause and stop."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import send
+from actions.eligibility import ELIGIBILITY
+from actions.guide_base import ANSWER, FORM, GUIDE, TRIES, Guide
+from actions.guides import GUIDES, question_replies
+from actions.money_options import MONEY_OPTIONS
+from bot.answers import start_mode
+from bot.dialogue import should_switch_guide
+from bot.replies import say as say_message
+
+
+def current_guide(tracker: Tracker) -> Guide | None:
+    return GUIDES.get(tracker.get_slot(GUIDE) or "")
+
+
+def running_guide(tracker: Tracker) -> Guide | None:
+    return current_guide(tracker) if tracker.active_loop.get("name") == FORM else None
+
+
+def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker: Tracker) -> Dict[Text, Any]:
+    """The slots to set for an answer: the answers so far, and "done" after the last one."""
+    answers = {**answers, question: value}
+    update: Dict[Text, Any] = {guide.answers_slot: answers, TRIES: 0, **guide.answer_slots(question, value)}
+    update[ANSWER] = "done" if guide.next_question(answers, tracker) is None else None
+    return update
+
+
+def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """In the middle of one guide, a message the NLU took for a request to start another.
+
+    When the NLU is sure ("help me choose", "could I get one?"), it is a request: switch
+    (returns None). When it is not ("yes I think so" looked like "check if I could get
+    one"), the message stays with the running guide: an answer if it answers the question
+    asked, else an unclear answer and the question is asked again.
+    """
+    answers = running.answers(tracker)
+    question = running.next_question(answers, tracker)
+    if question is None or should_switch_guide((tracker.latest_message.get("intent") or {}).get("confidence")):
+        return None
+    kind, value = running.understand(question, tracker.latest_message.get("text") or "", answers, tracker, False)
+    if kind == "answer":
+        return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
+    tries = int(tracker.get_slot(TRIES) or 0) + 1
+    send(dispatcher, [running.not_understood(tries)])  # the form then asks again
+    return [SlotSet(TRIES, tries)]
+
+
+class StartGuide(Action, ABC):
+    """Introduce a guide, or pick up where the person left off.
+
+    Abstract, so the action server registers only the subclasses, which set `guide`.
+    """
+
+    @property
+    @abstractmethod
+    def guide(self) -> Guide:
+        ...
+
+    def name(self) -> Text:
+        return f"action_start_{self.guide.id}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        running = running_guide(tracker)
+        if running is not None and running is not self.guide:
+            stay = stays_with(running, dispatcher, tracker)
+            if stay is not None:
+                return stay
+        answers = self.guide.answers(tracker)
+        has_result = any(tracker.get_slot(s) is not None for s in self.guide.result_slots)
+        mode = start_mode(answers, has_result, running is self.guide)
+        if mode == "continue":
+            return []  # the form asks the current question again
+        events: List[EventType] = [SlotSet(GUIDE, self.guide.id), SlotSet(ANSWER, None), SlotSet(TRIES, 0)]
+        if mode == "resume":
+            send(dispatcher, [self.guide.say("resume")])
+            return events
+        send(dispatcher, [self.guide.say("intro")])
+        # A new run starts afresh: the answers and result of any earlier run are cleared.
+        return events + [SlotSet(self.guide.answers_slot, {})] + [SlotSet(s, None) for s in self.guide.result_slots]
+
+
+class ActionStartEligibility(StartGuide):
+    guide = ELIGIBILITY
+
+
+class ActionStartMoneyCheck(StartGuide):
+    guide = MONEY_OPTIONS
+
+
+class ActionAskGuideAnswer(Action):
+    """Ask the running guide's next question."""
+
+    def name(self) -> Text:
+        return "action_ask_guide_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = current_guide(tracker)
+        if guide is None:
+            return []
+        answers = guide.answers(tracker)
+        question = guide.next_question(answers, tracker)
+        if question is not None:
+            send(dispatcher, guide.ask(question, answers, tracker))
+        return []
+
+
+class ValidateGuideForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_guide_form"
+
+    async def validate_guide_answer(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        guide = current_guide(tracker)
+        if slot_value is None or guide is None:
+            return {}  # the slot was only cleared (start, go back): nothing to check
+        answers = guide.answers(tracker)
+        question = guide.next_question(answers, tracker)
+        if question is None:
+            return {ANSWER: "done"}
+        replies = question_replies(tracker)
+        kind, value = guide.understand(question, str(slot_value), answers, tracker, replies is not None)
+        if kind == "question":
+            # A question in the middle of a guide: answer it, then ask ours again.
+            send(dispatcher, replies or [])
+            return {ANSWER: None}
+        if kind == "unclear":
+            tries = int(tracker.get_slot(TRIES) or 0) + 1
+            send(dispatcher, [guide.not_understood(tries)])  # the form then asks the question again
+            return {ANSWER: None, TRIES: tries}
+        return take_answer(guide, answers, question, value, tracker)
+
+
+class ActionGuideResult(Action):
+    """Tell the person what their answers mean, and keep it for the intake record."""
+
+    def name(self) -> Text:
+        return "action_guide_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = current_guide(tracker)
+        if guide is None:
+            return []
+        replies, slots = guide.result(guide.answers(tracker), tracker)
+        send(dispatcher, replies)
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+class ActionGuideGoBack(Action):
+    """Forget the last answer so the form asks that question again."""
+
+    def name(self) -> Text:
+        return "action_guide_go_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = current_guide(tracker)
+        if guide is None:
+            # Nothing has been asked yet in this conversation.
+            send(dispatcher, [say_message("nothing_to_go_back_to")])
+            return []
+        answers = guide.answers(tracker)
+        events: List[EventType] = []
+        if not answers:
+            send(dispatcher, [guide.say("nothing_to_go_back_to")])
+        else:
+            last = list(answers)[-1]
+            answers.pop(last)
+            send(dispatcher, [guide.say("went_back")])
+            events.append(SlotSet(guide.answers_slot, answers))
+            events += [SlotSet(k, v) for k, v in guide.answer_slots(last, None).items()]
+        events += [SlotSet(ANSWER, None), SlotSet(TRIES, 0)] + [SlotSet(s, None) for s in guide.result_slots]
+        if tracker.active_loop.get("name") != FORM:
+            # After the result (or a pause) going back reopens the guide.
+            events.append(FollowupAction(FORM))
+        return events
+
+
+class LeaveGuide(Action, ABC):
+    """Leave the guide, keeping every answer so it can carry on later.
+
+    Abstract, so the action server registers only the subclasses.
+    """
+
+    @property
+    @abstractmethod
+    def message(self) -> str:
+        ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = current_guide(tracker)
+        if guide is not None:
+            send(dispatcher, [guide.say(self.message)])
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ActionPauseGuide(LeaveGuide):
+    """After a crisis message: the guide waits until the person is ready."""
+
+    message = "paused"
+
+    def name(self) -> Text:
+        return "action_pause_guide"
+
+
+class ActionStopGuide(LeaveGuide):
+    """The person said stop."""
+
+    message = "stopped"
+
+    def name(self) -> Text:
+        return "action_stop_guide"

@@ -1,0 +1,85 @@
+"""Understanding a typed or pressed answer to a guided question.
+
+Shared by every guide that asks questions one at a time (the eligibility check,
+the ways-to-manage-the-money check). A guide gives the options for a question,
+each with a label and the words people use for it; these functions decide
+whether a message is an answer, a question to answer first, or unclear.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+DONT_KNOW = "dont_know"
+
+# Longer messages are a story, not an answer: the guide asks its question again
+# (the issue: "a long story" gets a clear re-ask), rather than guessing from
+# stray words.
+MAX_ANSWER_CHARS = 300
+
+
+def norm(text: str) -> str:
+    """Lower case, curly quotes straightened, words separated by single spaces, padded."""
+    text = (text or "").lower().replace("\u2019", "'")
+    return " " + re.sub(r"[^a-z0-9'()]+", " ", text).strip() + " "
+
+
+def has(clean: str, phrase: str) -> bool:
+    """Whether `phrase` is in the normalised text as whole words."""
+    return f" {norm(phrase).strip()} " in clean
+
+
+def says_dont_know(clean: str, words: Iterable[str]) -> bool:
+    return any(has(clean, w) for w in words)
+
+
+def choose(clean: str, options: Iterable[dict]) -> str | None:
+    """The option whose label or words match best (the longest phrase found).
+
+    A tie between options is not an answer: "yes and no" means neither.
+    """
+    best: dict[str, int] = {}
+    for option in options:
+        for phrase in [option["label"], *option.get("words", [])]:
+            if has(clean, str(phrase)):
+                length = len(norm(str(phrase)).strip())
+                best[option["value"]] = max(best.get(option["value"], 0), length)
+    if not best:
+        return None
+    top = max(best.values())
+    winners = [v for v, n in best.items() if n == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+_QUESTION_START = re.compile(
+    r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's|is|are|does|do|can|could|will|would|should)\b", re.I
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """A message that reads as a question ("what is a notional budget?") rather than an answer."""
+    text = (text or "").strip()
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> bool:
+    """A message is an answer if it reads as one; an FAQ that does not parse as an
+    answer, or that reads as a question, is answered as a question instead."""
+    return nlu_says_faq and (value is None or looks_like_question(text))
+
+
+def understand(text: str, parse: Callable[[str], str | None], nlu_says_faq: bool) -> tuple[str, str | None]:
+    """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
+    if len(text or "") > MAX_ANSWER_CHARS:
+        return "unclear", None
+    value = parse(text)
+    if is_question_not_answer(value, text, nlu_says_faq):
+        return "question", None
+    return ("answer", value) if value is not None else ("unclear", None)
+
+
+def start_mode(answers: dict, has_result: bool, in_guide: bool) -> str:
+    """'continue' (already in this guide), 'resume' (it was left unfinished) or 'fresh'."""
+    if in_guide:
+        return "continue"
+    return "resume" if answers and not has_result else "fresh"

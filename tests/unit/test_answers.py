@@ -1,0 +1,75 @@
+"""Understanding answers to guided questions: shared by every guide."""
+import pytest
+
+from bot.answers import choose, is_question_not_answer, looks_like_question, norm, start_mode, understand
+
+OPTIONS = [{"value": "yes", "label": "Yes", "words": ["yeah", "i would"]},
+           {"value": "no", "label": "No", "words": ["nope", "i would not"]}]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("Yes", "yes"), ("yeah", "yes"), ("I would not", "no"),  # the longest phrase wins
+     ("yeah, nope", None),  # a tie is not an answer
+     ("banana", None), ("", None), ("Nope!", "no"), ("YES.", "yes")],
+)
+def test_choose(text, value):
+    assert choose(norm(text), OPTIONS) == value
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [("what is a notional budget?", True), ("what is chc", True), ("How do I complain", True), ("is it free", True),
+     ("they're assessing him at the moment", False), ("no", False), ("for my mum", False), ("not sure", False)],
+)
+def test_looks_like_question(text, question):
+    assert looks_like_question(text) is question
+
+
+@pytest.mark.parametrize(
+    "value, text, faq, question",
+    [("being_assessed", "they're assessing him at the moment", True, False),  # an answer, whatever the NLU thought
+     (None, "tell me about direct payments", True, True),  # not an answer: the FAQ
+     ("no", "no but what is a notional budget?", True, True),  # reads as a question
+     (None, "banana", False, False),  # not an FAQ: the guide re-asks
+     ("yes", "yes", False, False)],
+)
+def test_is_question_not_answer(value, text, faq, question):
+    assert is_question_not_answer(value, text, faq) is question
+
+
+@pytest.mark.parametrize(
+    "answers, has_result, in_check, mode",
+    [({}, False, False, "fresh"), ({"who_for": "self"}, False, False, "resume"),
+     ({"who_for": "self"}, True, False, "fresh"), ({"who_for": "self"}, False, True, "continue")],
+)
+def test_start_mode(answers, has_result, in_check, mode):
+    assert start_mode(answers, has_result, in_check) == mode
+
+
+def test_understand_keeps_long_messages_from_the_parser():
+    seen = []
+    assert understand("x" * 301, lambda t: seen.append(t) or "yes", True) == ("unclear", None)
+    assert seen == []
+    assert understand("yes", lambda t: "yes", False) == ("answer", "yes")
+
+
+def _leaves(node, where):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, f"{where}[{i}]")
+    else:
+        yield where, node
+
+
+@pytest.mark.parametrize("module", ["eligibility", "money_options"])
+def test_every_word_in_the_guides_content_is_text(module):
+    """YAML reads a bare yes or no as true or false, and then the word never matches."""
+    import importlib
+
+    content = importlib.import_module(f"bot.{module}").content()
+    not_text = [(where, value) for where, value in _leaves(content, module) if not isinstance(value, str)]
+    assert not_text == []
