@@ -32,7 +32,7 @@ ELIGIBILITY = Guide(
     ask=lambda question, answers, tracker: [ask(question, answers, _area(answers, tracker))],
     understand=lambda question, text, answers, tracker, is_question: understand(
         question, text, _area(answers, tracker), is_question),
-    not_understood=not_understood,
+    not_understood=lambda tries, why, answers: not_understood(tries),
     say=say,
     result=_result,
     # The area question sets the conversation's area; going back past it forgets it.

@@ -29,14 +29,19 @@ class Guide:
     result_slots: tuple[str, ...]
     next_question: Callable[[dict, Tracker], "str | None"]
     ask: Callable[[str, dict, Tracker], List[Reply]]
-    # (question, text, answers, tracker, nlu_says_question) -> ('answer', value) | ('question', None) | ('unclear', None)
+    # (question, text, answers, tracker, nlu_says_question)
+    #   -> ('answer', value) | ('question', None) | ('unclear', why or None)
     understand: Callable[[str, str, dict, Tracker, bool], tuple]
-    not_understood: Callable[[int], Reply]
+    # (failed tries, why, answers) -> what to say before the question is asked again
+    not_understood: Callable[[int, "str | None", dict], Reply]
     say: Callable[[str], Reply]
     # -> (replies, {slot: value}) once every question is answered
     result: Callable[[dict, Tracker], tuple]
     # Other slots an answer sets (the eligibility check's area question sets `area`).
     answer_slots: Callable[[str, "str | None"], Dict[Text, Any]] = field(default=lambda question, value: {})
+    # Starting a finished guide again: None starts afresh (a new check); else the answers to
+    # carry on from (the outcomes coach goes back to the list, so nothing is lost).
+    reopen: "Callable[[dict], dict] | None" = None
 
     def answers(self, tracker: Tracker) -> dict:
         return dict(tracker.get_slot(self.answers_slot) or {})

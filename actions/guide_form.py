@@ -14,6 +14,7 @@ from actions.eligibility import ELIGIBILITY
 from actions.guide_base import ANSWER, FORM, GUIDE, TRIES, Guide
 from actions.guides import GUIDES, question_replies
 from actions.money_options import MONEY_OPTIONS
+from actions.outcomes import OUTCOMES
 from bot.answers import start_mode
 from bot.dialogue import should_switch_guide
 from bot.replies import say as say_message
@@ -36,7 +37,8 @@ def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker:
 
 
 def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
-    """In the middle of one guide, a message the NLU took for a request to start another.
+    """In the middle of a guide, a message the NLU took for a request to start a guide
+    (this one or another).
 
     When the NLU is sure ("help me choose", "could I get one?"), it is a request: switch
     (returns None). When it is not ("yes I think so" looked like "check if I could get
@@ -51,7 +53,7 @@ def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracke
     if kind == "answer":
         return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
     tries = int(tracker.get_slot(TRIES) or 0) + 1
-    send(dispatcher, [running.not_understood(tries)])  # the form then asks again
+    send(dispatcher, [running.not_understood(tries, value, answers)])  # the form then asks again
     return [SlotSet(TRIES, tries)]
 
 
@@ -71,7 +73,7 @@ class StartGuide(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         running = running_guide(tracker)
-        if running is not None and running is not self.guide:
+        if running is not None:
             stay = stays_with(running, dispatcher, tracker)
             if stay is not None:
                 return stay
@@ -81,6 +83,10 @@ class StartGuide(Action, ABC):
         if mode == "continue":
             return []  # the form asks the current question again
         events: List[EventType] = [SlotSet(GUIDE, self.guide.id), SlotSet(ANSWER, None), SlotSet(TRIES, 0)]
+        if mode == "fresh" and has_result and self.guide.reopen is not None:
+            events += [SlotSet(self.guide.answers_slot, self.guide.reopen(answers))]
+            events += [SlotSet(s, None) for s in self.guide.result_slots]
+            mode = "resume"
         if mode == "resume":
             send(dispatcher, [self.guide.say("resume")])
             return events
@@ -95,6 +101,10 @@ class ActionStartEligibility(StartGuide):
 
 class ActionStartMoneyCheck(StartGuide):
     guide = MONEY_OPTIONS
+
+
+class ActionStartOutcomes(StartGuide):
+    guide = OUTCOMES
 
 
 class ActionAskGuideAnswer(Action):
@@ -136,7 +146,7 @@ class ValidateGuideForm(FormValidationAction):
             return {ANSWER: None}
         if kind == "unclear":
             tries = int(tracker.get_slot(TRIES) or 0) + 1
-            send(dispatcher, [guide.not_understood(tries)])  # the form then asks the question again
+            send(dispatcher, [guide.not_understood(tries, value, answers)])  # the form then asks the question again
             return {ANSWER: None, TRIES: tries}
         return take_answer(guide, answers, question, value, tracker)
 

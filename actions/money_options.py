@@ -32,7 +32,7 @@ MONEY_OPTIONS = Guide(
     next_question=lambda answers, tracker: next_question(answers),
     ask=lambda question, answers, tracker: ask(question, answers),
     understand=lambda question, text, answers, tracker, is_question: understand(question, text, is_question),
-    not_understood=not_understood,
+    not_understood=lambda tries, why, answers: not_understood(tries),
     say=say,
     result=_result,
 )

@@ -45,3 +45,14 @@ def test_no_test_message_is_in_the_training_data():
     trained = {plain(t) for texts in TRAIN.values() for t in texts}
     overlap = [t for texts in TEST.values() for t in texts if plain(t) in trained]
     assert overlap == []
+
+
+def test_no_drafted_outcome_from_the_coach_tables_is_in_the_training_data():
+    """tests/e2e/test_answers_reach_the_guide.py checks those drafts reach the coach;
+    that check only means something if the model never saw them."""
+    trained = {plain(t) for texts in TRAIN.values() for t in texts}
+    drafts = []
+    for table in ("outcome_cases.yml", "outcome_cases_held_out.yml"):
+        cases = yaml.safe_load((ROOT / "tests" / "unit" / "data" / table).read_text())["cases"]
+        drafts += [c["text"] for c in cases]
+    assert [d for d in drafts if plain(d) in trained] == []

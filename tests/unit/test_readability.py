@@ -23,6 +23,8 @@ from bot.eligibility import content as eligibility_content
 from bot.messages import all_messages
 from bot.money_options import content as money_content
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
+from bot.outcomes import content as outcomes_content
+from bot.outcomes_replies import feedback
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAX_AVERAGE_GRADE = 6.0
@@ -61,6 +63,15 @@ def visible_messages():
     for where, text in _strings(money_content(), "money"):
         if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
             yield where, re.sub(r"\{\w+\}", "it", text)
+    for where, text in _strings(outcomes_content(), "outcomes"):
+        if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
+            yield where, re.sub(r"\{\w+\}", "it", text)
+    # Feedback on a draft with every finding, as the coach says it.
+    long_draft = "My carer will take me out " + "and then we will go somewhere nice " * 6
+    for i, draft in enumerate(["4 hours of care a week", "I want to be better", long_draft,
+                               "By June I will cook, swim and garden every week"]):
+        for j, reply in enumerate(feedback(draft)):
+            yield f"outcomes:feedback[{i}][{j}]", reply.text
     # The side-by-side cards as a person sees them, labels and all.
     for i, reply in enumerate(comparison() + wheelchair_options() + direct_payment_guide()):
         yield f"money:composed[{i}]", reply.text

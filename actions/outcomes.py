@@ -1,0 +1,29 @@
+"""The outcomes coach, as a guide run by actions/guide_form.py. Its rules are in bot/outcomes.py."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions.guide_base import Guide
+from bot.outcomes import finished_outcomes, next_question, reopen, understand
+from bot.outcomes_replies import ask, not_understood, result_replies, say
+
+ANSWERS = "outcomes_answers"
+OUTCOMES_SLOT = "outcomes"
+
+
+def _result(answers: dict, tracker: Tracker) -> tuple:
+    return result_replies(answers), {OUTCOMES_SLOT: finished_outcomes(answers)}
+
+
+OUTCOMES = Guide(
+    id="outcomes",
+    answers_slot=ANSWERS,
+    result_slots=(OUTCOMES_SLOT,),
+    next_question=lambda answers, tracker: next_question(answers),
+    ask=lambda step, answers, tracker: ask(step, answers),
+    understand=lambda step, text, answers, tracker, is_question: understand(step, text, answers, is_question),
+    not_understood=lambda tries, why, answers: not_understood(tries, why, answers),
+    say=say,
+    result=_result,
+    reopen=reopen,
+)

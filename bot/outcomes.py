@@ -1,0 +1,232 @@
+"""The outcomes coach: what comes next, and what the person's words mean.
+
+Like the other guides, it keeps its answers as an ordered dict, here a log of
+steps: {"1:matters": "...", "2:working": "...", "4:draft": "...",
+"5:review": "keep", "6:next": "add", ...}. The state (the outcomes so far, the
+draft under review, a change in progress) is worked out by replaying the log, so
+"go back" is simply forgetting the last step, and nothing is kept twice.
+
+The steps follow the support-planning steps in the seeds: what matters to you;
+what is working and not working; what you would like to be different; then one
+outcome at a time, each with feedback and a suggested rewrite that the person can
+use, change, or ignore (their words win).
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from bot.answers import DONT_KNOW, choose, norm, says_dont_know
+from bot.outcome_analysis import analyse, nlp, patterns, rewrite
+
+CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "outcomes.yml"
+PLANNING = ("matters", "working", "different")
+FREE_TEXT = (*PLANNING, "draft")
+
+
+@functools.lru_cache(maxsize=1)
+def content() -> dict:
+    with CONTENT_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class State:
+    planning: dict = field(default_factory=dict)  # matters / working / different -> text ("" if skipped)
+    outcomes: list = field(default_factory=list)
+    draft: str | None = None  # the draft waiting for the person's choice
+    rewriting: bool = False  # they chose to change the draft: the next step is a new version
+    target: int | None = None  # the outcome being changed (0-based); None for a new one
+    picking: str | None = None  # "change" or "remove", waiting for a number
+    wants_draft: bool = True  # a new outcome (or a new version of one) is to be written next
+    drafted: bool = False  # any draft written yet: the first draft prompt explains what an outcome is
+    finished: bool = False
+
+
+def kind_of(step: str) -> str:
+    return step.split(":", 1)[1]
+
+
+def suggestion_for(draft: str) -> str:
+    return rewrite(analyse(draft))
+
+
+def replay(answers: dict) -> State:
+    """The state after every step so far."""
+    s = State()
+    for step, value in answers.items():
+        kind = kind_of(step)
+        if kind in PLANNING:
+            s.planning[kind] = value if value != DONT_KNOW else ""
+        elif kind == "draft":
+            s.draft, s.rewriting, s.drafted = value, False, True
+        elif kind == "review":
+            if value == "edit":
+                s.rewriting = True
+                continue
+            text = suggestion_for(s.draft) if value == "accept" else s.draft
+            if s.target is None:
+                s.outcomes.append(text)
+            else:
+                s.outcomes[s.target] = text
+            s.draft, s.target, s.wants_draft = None, None, False
+        elif kind == "next":
+            if value in ("change", "remove"):
+                s.picking = value
+            elif value == "add":
+                s.wants_draft = True
+            elif value == "finish":
+                s.finished = True
+        elif kind == "pick":
+            index = int(value) - 1
+            if s.picking == "remove":
+                del s.outcomes[index]
+            else:
+                s.target, s.wants_draft = index, True
+            s.picking = None
+    return s
+
+
+def next_kind(s: State) -> str | None:
+    if s.finished:
+        return None
+    for kind in PLANNING:
+        if kind not in s.planning:
+            return kind
+    if s.draft is not None:
+        return "draft" if s.rewriting else "review"
+    if s.picking:
+        return "pick"
+    return "draft" if s.wants_draft else "next"
+
+
+def next_question(answers: dict) -> str | None:
+    """The next step's id ("7:draft"), or None when the person has finished."""
+    kind = next_kind(replay(answers))
+    return f"{len(answers) + 1}:{kind}" if kind else None
+
+
+def next_options(s: State) -> list[str]:
+    """What the person can do after an outcome: add (up to the limit), change, remove, finish."""
+    options = []
+    if len(s.outcomes) < content()["max_outcomes"]:
+        options.append("add")
+    if s.outcomes:
+        options += ["change", "remove"]
+    return options + ["finish"]
+
+
+def review_options(draft: str) -> list[str]:
+    """Use the suggestion, change it, or keep their words. A clear draft has nothing to
+    suggest; a suggestion with [gaps], or one that changes whose voice it is in, cannot
+    be used as it is, only written again."""
+    findings = analyse(draft).findings
+    if not findings:
+        return list(content()["review_options_clear"])
+    if "[" in suggestion_for(draft) or "not_first_person" in findings:
+        return [o for o in content()["review_options"] if o != "accept"]
+    return list(content()["review_options"])
+
+
+def options(kind: str, s: State) -> list[dict]:
+    """The buttons for a step: [{value, label, words}]."""
+    c = content()
+    if kind == "review":
+        clear = not analyse(s.draft).findings
+        return [{"value": v, "label": c["keep_label_clear"] if clear and v == "keep" else c["review_options"][v]["label"],
+                 "words": c["review_options"][v]["words"]} for v in review_options(s.draft)]
+    if kind == "next":
+        return [{"value": v, **c["next_options"][v]} for v in next_options(s)]
+    return []
+
+
+# ------------------------------------------------------------ understanding answers
+
+_NUMBER_WORDS = {"one": 1, "first": 1, "two": 2, "second": 2, "three": 3, "third": 3, "four": 4, "fourth": 4,
+                 "five": 5, "fifth": 5, "six": 6, "sixth": 6, "seven": 7, "seventh": 7, "eight": 8, "eighth": 8,
+                 "nine": 9, "ninth": 9, "ten": 10, "tenth": 10, "last": -1}
+
+
+def _number(text: str, count: int) -> int | None:
+    words = norm(text).split()
+    numbers = [int(w) for w in words if w.isdigit()] + [_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS]
+    # "the second one": "one" is a number only when nothing else is.
+    if len(set(numbers)) > 1 and "one" in words:
+        numbers = [n for n, w in zip(numbers, [w for w in words if w.isdigit() or w in _NUMBER_WORDS]) if w != "one"]
+    if len(set(numbers)) != 1:
+        return None
+    n = count if numbers[0] == -1 else numbers[0]
+    return n if 1 <= n <= count else None
+
+
+def _english(text: str) -> bool:
+    """Whether the words look like English: an English function word, or a word the coach knows."""
+    p = patterns()
+    known = nlp().Defaults.stop_words | set(p["activity_lemmas"]) | set(p["provision_words"]) | set(p["vague_words"])
+    doc = nlp()(text)
+    return any(t.lower_ in known or t.lemma_.lower() in known for t in doc)
+
+
+def check_free_text(kind: str, text: str) -> str | None:
+    """Why a typed answer cannot be used (a key of bad_input), or None if it can."""
+    text = (text or "").strip()
+    if not text:
+        return "empty"
+    if len(text) > content()["max_chars"]:
+        return "too_long"
+    if not re.search(r"[^\W\d_]", text):
+        return "no_words"  # emoji, numbers or punctuation only
+    if kind == "draft":
+        words = re.findall(r"[^\W\d_]+", text)
+        if len(words) == 1 and not re.search(r"\d", text):
+            return "one_word"
+        if not _english(text):
+            return "other_language"
+    return None
+
+
+def understand(step: str, text: str, answers: dict, nlu_says_question: bool) -> tuple[str, str | None]:
+    """('answer', value), ('question', None) to answer an FAQ first, or ('unclear', reason)."""
+    kind = kind_of(step)
+    c = content()
+    clean = norm(text)
+    if kind in PLANNING:
+        if says_dont_know(clean, c["skip_words"]):
+            return "answer", DONT_KNOW
+        problem = check_free_text(kind, text)
+        return ("unclear", problem) if problem else ("answer", " ".join(text.split()))
+    if kind == "draft":
+        if says_dont_know(clean, c["skip_words"]) and len(clean.split()) <= 4:
+            return "unclear", "help"
+        problem = check_free_text(kind, text)
+        if problem:
+            return "unclear", problem
+        # A drafted outcome can look like a question to the NLU; it is still the draft,
+        # unless it ends with a question mark.
+        if nlu_says_question and text.strip().endswith("?"):
+            return "question", None
+        return "answer", " ".join(text.split())
+    s = replay(answers)
+    if kind == "pick":
+        n = _number(text, len(s.outcomes))
+        return ("answer", str(n)) if n else ("unclear", "pick")
+    value = choose(clean, options(kind, s))
+    if value is None and nlu_says_question:
+        return "question", None
+    return ("answer", value) if value else ("unclear", "unclear")
+
+
+def finished_outcomes(answers: dict) -> list[str]:
+    return replay(answers).outcomes
+
+
+def reopen(answers: dict) -> dict:
+    """After finishing, coming back goes to the list of outcomes, not a blank page."""
+    answers = dict(answers)
+    if answers and kind_of(list(answers)[-1]) == "next" and list(answers.values())[-1] == "finish":
+        answers.popitem()
+    return answers
