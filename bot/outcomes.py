@@ -25,7 +25,6 @@ from bot.outcome_analysis import analyse, nlp, patterns, rewrite
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "outcomes.yml"
 PLANNING = ("matters", "working", "different")
-FREE_TEXT = (*PLANNING, "draft")
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ from bot.money_options import content as money_content
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
 from bot.outcomes import content as outcomes_content
 from bot.outcomes_replies import feedback
+from tests.yaml_leaves import leaves
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAX_AVERAGE_GRADE = 6.0
@@ -86,14 +87,7 @@ def visible_messages():
 
 def _strings(node, where):
     """Every string in a nested YAML structure, with where it is."""
-    if isinstance(node, str):
-        yield where, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, f"{where}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, f"{where}[{i}]")
+    return ((w, v) for w, v in leaves(node, where) if isinstance(v, str))
 
 
 def prepare(text):
