@@ -25,6 +25,7 @@ from bot.outcome_analysis import analyse, nlp, patterns, rewrite
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "outcomes.yml"
 PLANNING = ("matters", "working", "different")
+NEW = "new:"  # an answer to a choice that is a typed outcome instead: "new:I will…"
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,8 +62,9 @@ def replay(answers: dict) -> State:
         kind = kind_of(step)
         if kind in PLANNING:
             s.planning[kind] = value if value != DONT_KNOW else ""
-        elif kind == "draft":
-            s.draft, s.rewriting, s.drafted = value, False, True
+        elif kind == "draft" or str(value).startswith(NEW):
+            # A draft, or a new version typed instead of pressing a button: it is reviewed next.
+            s.draft, s.rewriting, s.drafted, s.wants_draft = str(value).removeprefix(NEW), False, True, False
         elif kind == "review":
             if value == "edit":
                 s.rewriting = True
@@ -201,7 +203,7 @@ def understand(step: str, text: str, answers: dict, nlu_says_question: bool) -> 
     if kind == "draft":
         if says_dont_know(clean, c["skip_words"]) and len(clean.split()) <= 4:
             return "unclear", "help"
-        problem = check_free_text(kind, text)
+        problem = check_free_text(kind, text) or ("button" if clean.strip() in _button_words() else None)
         if problem:
             return "unclear", problem
         # A drafted outcome can look like a question to the NLU; it is still the draft,
@@ -216,7 +218,23 @@ def understand(step: str, text: str, answers: dict, nlu_says_question: bool) -> 
     value = choose(clean, options(kind, s))
     if value is None and nlu_says_question:
         return "question", None
+    if value is None and kind in ("review", "next") and _looks_like_an_outcome(text):
+        if kind == "next" and "add" not in next_options(s):
+            return "unclear", "full"
+        return "answer", NEW + " ".join(text.split())
     return ("answer", value) if value else ("unclear", "unclear")
+
+
+def _button_words() -> set[str]:
+    """The coach's own button labels: pressed late, they are not an outcome."""
+    c = content()
+    labels = [o["label"] for group in ("review_options", "next_options") for o in c[group].values()]
+    return {norm(label).strip() for label in [*labels, c["keep_label_clear"], c["not_sure_label"]]}
+
+
+def _looks_like_an_outcome(text: str) -> bool:
+    """A typed outcome where a button was expected: usable text of four words or more."""
+    return check_free_text("draft", text) is None and len(norm(text).split()) >= 4
 
 
 def finished_outcomes(answers: dict) -> list[str]:

@@ -144,3 +144,25 @@ def test_summary_with_no_outcomes():
 
 def test_the_limits_are_in_the_content():
     assert content()["max_outcomes"] == 10 and content()["max_chars"] == 500
+
+
+def test_a_late_button_press_is_not_taken_for_a_draft():
+    answers = dict(PLANNED)
+    assert understand(next_question(answers), "Change it", answers, False) == ("unclear", "button")
+    assert "own words" in not_understood(1, "button", answers).text
+
+
+def test_a_new_version_typed_instead_of_pressing_change_is_reviewed():
+    answers = play("I want to go swimming",
+                   "By June I will swim once a week so that my back hurts less", answers=PLANNED)
+    assert list(answers.values())[-1].startswith("new:")
+    assert next_question(answers).endswith(":review")
+    assert "clear outcome" in text_of(ask(next_question(answers), answers))
+    answers = play("Keep it", answers=answers)
+    assert replay(answers).outcomes == ["By June I will swim once a week so that my back hurts less"]
+
+
+def test_a_new_outcome_typed_instead_of_pressing_add_is_reviewed():
+    answers = play(CLEAR, "Keep it", "I will see my friends every Saturday so that I feel less alone", "Keep it",
+                   answers=PLANNED)
+    assert replay(answers).outcomes == [CLEAR, "I will see my friends every Saturday so that I feel less alone"]
