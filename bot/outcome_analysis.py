@@ -171,6 +171,8 @@ def doc_word(span: Span) -> str:
     return span.doc[span.end - 1].lower_
 
 
+# Pure, so cached: the coach replays its log and looks at the same draft several times a turn.
+@functools.lru_cache(maxsize=512)
 def analyse(text: str) -> Analysis:
     """Find what a draft outcome could say more clearly. Pure: the same text, the same findings."""
     p = patterns()

@@ -164,12 +164,16 @@ def _number(text: str, count: int) -> int | None:
     return n if 1 <= n <= count else None
 
 
+@functools.lru_cache(maxsize=1)
+def _known_words() -> frozenset:
+    p = patterns()
+    return frozenset(nlp().Defaults.stop_words | set(p["activity_lemmas"]) | set(p["provision_words"]) | set(p["vague_words"]))
+
+
 def _english(text: str) -> bool:
     """Whether the words look like English: an English function word, or a word the coach knows."""
-    p = patterns()
-    known = nlp().Defaults.stop_words | set(p["activity_lemmas"]) | set(p["provision_words"]) | set(p["vague_words"])
-    doc = nlp()(text)
-    return any(t.lower_ in known or t.lemma_.lower() in known for t in doc)
+    known = _known_words()
+    return any(t.lower_ in known or t.lemma_.lower() in known for t in nlp()(text))
 
 
 def check_free_text(kind: str, text: str) -> str | None:
