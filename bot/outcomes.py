@@ -153,14 +153,15 @@ _NUMBER_WORDS = {"one": 1, "first": 1, "two": 2, "second": 2, "three": 3, "third
 
 
 def _number(text: str, count: int) -> int | None:
-    words = norm(text).split()
-    numbers = [int(w) for w in words if w.isdigit()] + [_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS]
-    # "the second one": "one" is a number only when nothing else is.
-    if len(set(numbers)) > 1 and "one" in words:
-        numbers = [n for n, w in zip(numbers, [w for w in words if w.isdigit() or w in _NUMBER_WORDS]) if w != "one"]
-    if len(set(numbers)) != 1:
+    """The outcome number in "2", "number 2", "the second one" or "the last one"."""
+    found = [(w, int(w) if w.isdigit() else _NUMBER_WORDS[w]) for w in norm(text).split()
+             if w.isdigit() or w in _NUMBER_WORDS]
+    # In "the second one", "one" is not a number: it is one only when nothing else is.
+    if len({n for _, n in found}) > 1:
+        found = [(w, n) for w, n in found if w != "one"]
+    if len({n for _, n in found}) != 1:
         return None
-    n = count if numbers[0] == -1 else numbers[0]
+    n = count if found[0][1] == -1 else found[0][1]
     return n if 1 <= n <= count else None
 
 

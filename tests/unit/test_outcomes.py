@@ -129,6 +129,7 @@ def test_a_question_while_drafting_is_answered_first():
 
 
 @pytest.mark.parametrize("text, expected", [("2", "2"), ("number 2", "2"), ("the second one", "2"), ("last", "2"),
+                                             ("one 2", "2"), ("1 or 2", None),
                                              ("one", "1"), ("7", None), ("banana", None)])
 def test_picking_a_number(text, expected):
     answers = play(CLEAR, "Keep it", "Add another", CLEAR, "Keep it", "Remove one", answers=PLANNED)
