@@ -36,6 +36,14 @@ def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker:
     return update
 
 
+def say_not_understood(guide: Guide, dispatcher: CollectingDispatcher, tracker: Tracker, why: str | None,
+                       answers: dict) -> int:
+    """Say why the message was not used (the form then asks again); returns the failed tries so far."""
+    tries = int(tracker.get_slot(TRIES) or 0) + 1
+    send(dispatcher, [guide.not_understood(tries, why, answers)])
+    return tries
+
+
 def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """In the middle of a guide, a message the NLU took for a request to start a guide
     (this one or another).
@@ -52,9 +60,7 @@ def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracke
     kind, value = running.understand(question, tracker.latest_message.get("text") or "", answers, tracker, False)
     if kind == "answer":
         return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
-    tries = int(tracker.get_slot(TRIES) or 0) + 1
-    send(dispatcher, [running.not_understood(tries, value, answers)])  # the form then asks again
-    return [SlotSet(TRIES, tries)]
+    return [SlotSet(TRIES, say_not_understood(running, dispatcher, tracker, value, answers))]
 
 
 class StartGuide(Action, ABC):
@@ -145,9 +151,7 @@ class ValidateGuideForm(FormValidationAction):
             send(dispatcher, replies or [])
             return {ANSWER: None}
         if kind == "unclear":
-            tries = int(tracker.get_slot(TRIES) or 0) + 1
-            send(dispatcher, [guide.not_understood(tries, value, answers)])  # the form then asks the question again
-            return {ANSWER: None, TRIES: tries}
+            return {ANSWER: None, TRIES: say_not_understood(guide, dispatcher, tracker, value, answers)}
         return take_answer(guide, answers, question, value, tracker)
 
 
