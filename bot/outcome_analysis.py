@@ -106,9 +106,7 @@ def matchers() -> tuple[Matcher, PhraseMatcher]:
 
 @dataclass(frozen=True)
 class Analysis:
-    text: str
     findings: tuple[str, ...]
-    main: str  # the part before the reason
     reason: str  # the reason as written, from its marker ("so I can…"; "" if none)
     time: str  # the time frame found ("" if none)
     frequency: str  # how often ("" if none)
@@ -222,9 +220,7 @@ def analyse(text: str) -> Analysis:
     elif reason_activity:
         activity = _activity_phrase(doc, reason_activity, len(doc), drop)
     return Analysis(
-        text=doc.text,
         findings=tuple(f for f in FINDINGS if f in findings),
-        main=doc[:cut].text,
         reason=reason_text,
         time=_longest(time),
         frequency=_longest(frequency),
@@ -247,8 +243,7 @@ def rewrite(a: Analysis) -> str:
     else:
         when = a.time[0].upper() + a.time[1:]
     what = a.activity or "[do what]"
-    often = a.frequency if a.activity else ""
-    often = often or "[how often]"
+    often = (a.frequency if a.activity else "") or "[how often]"
     if often.lower() in what.lower():
         often = ""
     # When the reason gave the doing, the reason itself is still to be said.
