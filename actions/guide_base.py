@@ -42,6 +42,18 @@ class Guide:
     # Starting a finished guide again: None starts afresh (a new check); else the answers to
     # carry on from (the outcomes coach goes back to the list, so nothing is lost).
     reopen: "Callable[[dict], dict] | None" = None
+    # How an answer is kept: by default added to the answers; a guide may do more
+    # (the intake notes when consent was given, and "change" at its review removes an answer).
+    store: Callable[[dict, str, str], dict] = field(default=lambda answers, question, value: {**answers, question: value})
+    # Asked to start once it is finished for good (the intake was sent): what to say instead, or None.
+    finished: "Callable[[Tracker], list[Reply] | None] | None" = None
+    # Small-talk intents that this guide still takes as an answer when the text answers the
+    # question: "Morning" (greet) for the best time to call, "Why do you ask?" (what_can_you_do).
+    answers_despite: frozenset = frozenset()
+    # Questions whose answers are checked so strictly (a date, an NHS number, an email
+    # address) that one that passes is taken whatever the NLU made of it, crisis aside:
+    # an email address the NLU reads as "stop" is still the email address.
+    strict: Callable[[str, dict], bool] = field(default=lambda question, answers: False)
 
     def answers(self, tracker: Tracker) -> dict:
         return dict(tracker.get_slot(self.answers_slot) or {})

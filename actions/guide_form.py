@@ -13,11 +13,29 @@ from actions.common import send
 from actions.eligibility import ELIGIBILITY
 from actions.guide_base import ANSWER, FORM, GUIDE, TRIES, Guide
 from actions.guides import GUIDES, question_replies
+from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
 from bot.answers import start_mode
 from bot.dialogue import should_switch_guide
 from bot.replies import say as say_message
+
+
+# Requests that are never taken as an answer, even when they match a button; only a
+# strictly checked detail (an email address the NLU read as "stop") is. A crisis never is.
+NEVER_AN_ANSWER = {"crisis", "stop", "start_again", "go_back"}
+
+
+def _new_message(tracker: Tracker) -> bool:
+    """Whether the form runs straight after the person's message (not on coming back
+    to the form after a rule answered that message)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        # The form's own step is in the tracker it sends; any other action means a rule answered.
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", "action_extract_slots", FORM):
+            return False
+    return False
 
 
 def current_guide(tracker: Tracker) -> Guide | None:
@@ -30,7 +48,7 @@ def running_guide(tracker: Tracker) -> Guide | None:
 
 def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker: Tracker) -> Dict[Text, Any]:
     """The slots to set for an answer: the answers so far, and "done" after the last one."""
-    answers = {**answers, question: value}
+    answers = guide.store(answers, question, value)
     update: Dict[Text, Any] = {guide.answers_slot: answers, TRIES: 0, **guide.answer_slots(question, value)}
     update[ANSWER] = "done" if guide.next_question(answers, tracker) is None else None
     return update
@@ -44,7 +62,8 @@ def say_not_understood(guide: Guide, dispatcher: CollectingDispatcher, tracker: 
     return tries
 
 
-def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker,
+               same: bool = False) -> List[EventType] | None:
     """In the middle of a guide, a message the NLU took for a request to start a guide
     (this one or another).
 
@@ -52,14 +71,23 @@ def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracke
     (returns None). When it is not ("yes I think so" looked like "check if I could get
     one"), the message stays with the running guide: an answer if it answers the question
     asked, else an unclear answer and the question is asked again.
+
+    A request for the guide that is already running (`same`) is an answer whenever it
+    answers the question ("Send my details" looks like "leave my details"); else the
+    question is simply asked again.
     """
     answers = running.answers(tracker)
     question = running.next_question(answers, tracker)
-    if question is None or should_switch_guide((tracker.latest_message.get("intent") or {}).get("confidence")):
+    if question is None:
+        return None
+    sure = should_switch_guide((tracker.latest_message.get("intent") or {}).get("confidence"))
+    if sure and not same:
         return None
     kind, value = running.understand(question, tracker.latest_message.get("text") or "", answers, tracker, False)
     if kind == "answer":
         return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
+    if same and sure:
+        return []  # "carry on with the check": the form asks the current question again
     return [SlotSet(TRIES, say_not_understood(running, dispatcher, tracker, value, answers))]
 
 
@@ -80,11 +108,16 @@ class StartGuide(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         running = running_guide(tracker)
         if running is not None:
-            stay = stays_with(running, dispatcher, tracker)
+            stay = stays_with(running, dispatcher, tracker, same=running is self.guide)
             if stay is not None:
                 return stay
         answers = self.guide.answers(tracker)
         has_result = any(tracker.get_slot(s) is not None for s in self.guide.result_slots)
+        if has_result and self.guide.finished is not None and running is not self.guide:
+            replies = self.guide.finished(tracker)
+            if replies:
+                send(dispatcher, replies)
+                return []
         mode = start_mode(answers, has_result, running is self.guide)
         if mode == "continue":
             return []  # the form asks the current question again
@@ -113,6 +146,10 @@ class ActionStartOutcomes(StartGuide):
     guide = OUTCOMES
 
 
+class ActionStartIntake(StartGuide):
+    guide = INTAKE
+
+
 class ActionAskGuideAnswer(Action):
     """Ask the running guide's next question."""
 
@@ -133,6 +170,45 @@ class ActionAskGuideAnswer(Action):
 class ValidateGuideForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_guide_form"
+
+    async def extract_guide_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Take a message the domain's mapping left out when it answers the question asked.
+
+        The mapping leaves out messages with some intents (greet, stop, talk to a
+        person…) so that rules can answer them. But a button the guide offered for
+        this question is an answer whatever the NLU made of it ("Send my details"
+        looks like "leave my details"). And a guide may list small-talk intents whose
+        look-alike answers it still takes when it understands them ("Morning" for when
+        to call, "Why do you ask?"). A crisis message is never taken.
+        """
+        guide = running_guide(tracker)
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if guide is None or intent == "crisis" or tracker.get_slot(ANSWER) is not None:
+            return {}
+        if tracker.get_slot("requested_slot") != ANSWER or not _new_message(tracker):
+            return {}
+        answers = guide.answers(tracker)
+        question = guide.next_question(answers, tracker)
+        if question is None:
+            return {}
+        text = message.get("text") or ""
+        strict = guide.strict(question, answers)
+        if intent in NEVER_AN_ANSWER and not strict:
+            return {}
+        offered = {b.get("payload") for reply in guide.ask(question, answers, tracker) for b in reply.buttons}
+        if text in offered:
+            return {ANSWER: text}
+        if intent not in guide.answers_despite and not strict:
+            return {}
+        kind, why = guide.understand(question, text, answers, tracker, False)
+        if strict and intent not in guide.answers_despite:
+            return {ANSWER: text} if kind == "answer" else {}
+        if kind == "answer" or (kind == "unclear" and (why or "").startswith("why:")):
+            return {ANSWER: text}
+        return {}
 
     async def validate_guide_answer(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -60,6 +60,11 @@ class Area:
     local_offer_groups: tuple[LocalOfferGroup, ...]
     armed_forces: str
     sources: tuple[str, ...]
+    # Where intake records are posted (https), the environment variable holding the
+    # endpoint's bearer token, and how long records are kept after the team has them.
+    intake_endpoint: str | None = None
+    intake_token_env: str | None = None
+    retention_days: int | None = None
 
     @property
     def is_default(self) -> bool:
@@ -119,6 +124,13 @@ def parse_area(raw: dict, where: str) -> Area:
         question = _text(g, "question", gw, required=False) or None
         groups.append(LocalOfferGroup(_text(g, "id", gw), _text(g, "label", gw), question, applies_to))
     rt = raw.get("response_time") or {}
+    intake = raw.get("intake") or {}
+    endpoint = _text(intake, "endpoint", f"{where}: intake", required=False) or None
+    if endpoint and not endpoint.startswith("https://"):
+        raise AreaConfigError(f"{where}: intake.endpoint must start with https://")
+    retention = intake.get("retention_days")
+    if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
+        raise AreaConfigError(f"{where}: intake.retention_days must be a whole number of days")
     return Area(
         id=area_id,
         name=_text(raw, "name", where),
@@ -134,6 +146,9 @@ def parse_area(raw: dict, where: str) -> Area:
         local_offer_groups=tuple(groups),
         armed_forces=_text(raw, "armed_forces", where),
         sources=tuple(raw.get("sources") or []),
+        intake_endpoint=endpoint,
+        intake_token_env=_text(intake, "token_env", f"{where}: intake", required=False) or None,
+        retention_days=retention,
     )
 
 

@@ -52,16 +52,22 @@ def team_contacts(area: Area, now: dt.datetime) -> list[Reply]:
     return replies
 
 
+def offer_intake() -> Reply:
+    """The offer to leave details for the team (only where we know the team)."""
+    label = render("offer_intake_button")
+    return Reply(text=render("offer_intake"), buttons=({"title": label, "payload": label},))
+
+
 def _talk_to_person(area: Area, now: dt.datetime) -> list[Reply]:
     if area.is_default:
         return [Reply(text=area.first_contact)]
-    return [say("talk_to_person", team_name=area.team_name), *team_contacts(area, now)]
+    return [say("talk_to_person", team_name=area.team_name), *team_contacts(area, now), offer_intake()]
 
 
 def _how_to_start(area: Area, now: dt.datetime) -> list[Reply]:
     replies = [Reply(text=area.first_contact)]
     if not area.is_default:
-        replies += team_contacts(area, now)
+        replies += [*team_contacts(area, now), offer_intake()]
     return replies
 
 

@@ -17,6 +17,8 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
 
+source scripts/intake_env.sh
+
 # Each server runs in its own session, so Ctrl-C reaches only this script, which
 # then stops them: otherwise they die first and look like a crash.
 setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
@@ -24,6 +26,9 @@ pids+=($!)
 setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml --cors "${CORS_ORIGINS:-http://localhost:8080}" \
   >logs/rasa.log 2>&1 &
+pids+=($!)
+# The relay posts stored intake records to each area's endpoint (none configured: they wait for export).
+setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >logs/relay.log 2>&1 &
 pids+=($!)
 
 echo "Starting the action server (port $ACTIONS_PORT) and the Rasa server (port $RASA_PORT)..."
@@ -36,7 +41,8 @@ The assistant is ready.
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?", "metadata": {"area": "kent-and-medway"}}'
   Chat here:       make shell (in another terminal)
-  Logs:            logs/rasa.log, logs/actions.log
+  Intake records:  .venv/bin/phb-intake list   (database: ${DATABASE_URL:-var/intake.db})
+  Logs:            logs/rasa.log, logs/actions.log, logs/relay.log
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"

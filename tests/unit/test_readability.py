@@ -23,6 +23,7 @@ from bot.eligibility import content as eligibility_content
 from bot.messages import all_messages
 from bot.money_options import content as money_content
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
+from bot.intake.questions import content as intake_content
 from bot.outcomes import content as outcomes_content
 from bot.outcomes_replies import feedback
 from tests.yaml_leaves import leaves
@@ -66,6 +67,9 @@ def visible_messages():
             yield where, re.sub(r"\{\w+\}", "it", text)
     for where, text in _strings(outcomes_content(), "outcomes"):
         if len(text.split()) > 3 and not where.endswith("_words") and ".words" not in where:
+            yield where, re.sub(r"\{\w+\}", "it", text)
+    for where, text in _strings(intake_content(), "intake"):
+        if len(text.split()) > 3 and "_words" not in where and ".words" not in where:
             yield where, re.sub(r"\{\w+\}", "it", text)
     # Feedback on a draft with every finding, as the coach says it.
     long_draft = "My carer will take me out " + "and then we will go somewhere nice " * 6

@@ -84,3 +84,12 @@ def test_every_message_renders():
     for key, template in all_messages().items():
         if isinstance(template, str):
             assert render(key, **{p: "x" for p in placeholders(template)})
+
+
+@pytest.mark.parametrize("topic", ["talk_to_person", "how_to_start"])
+def test_a_known_team_is_offered_the_persons_details_and_an_unknown_one_is_not(topic):
+    replies = topic_replies(topic, get_area("kent-and-medway"), OPEN)
+    assert replies[-1].buttons == ({"title": "Leave my details for the team",
+                                    "payload": "Leave my details for the team"},)
+    unknown = topic_replies(topic, get_area("default"), OPEN)
+    assert not any("Leave my details" in str(r.buttons) for r in unknown)

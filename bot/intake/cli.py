@@ -1,0 +1,234 @@
+"""`phb-intake`: the staff command for intake records.
+
+  phb-intake migrate                        make or upgrade the database schema
+  phb-intake list [--area A] [--from D] [--to D] [--status S]
+  phb-intake show REFERENCE
+  phb-intake export --format csv|json [--area A] [--from D] [--to D] [--output FILE]
+  phb-intake mark-received REFERENCE
+  phb-intake requeue REFERENCE              send a dead-lettered record again
+  phb-intake erase REFERENCE [--tracker-db URL]
+  phb-intake purge [--dry-run]
+  phb-intake relay [--once] [--interval SECONDS]
+
+The database is DATABASE_URL (default: var/intake.db); the key is PHB_INTAKE_KEY.
+Nothing personal is ever logged; `show` and `export` print personal data because
+that is what they are for: run them only where staff may see it.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import signal
+import sys
+import time
+
+from bot.areas import all_areas
+from bot.intake import models
+from bot.intake.crypto import KeyMissing
+from bot.intake.delivery import RelaySettings, endpoints_from_config, relay_once, requeue
+from bot.intake.questions import content
+from bot.intake.record import iso, payload
+from bot.intake.store import IntakeStore, StoreUnavailable, erase_conversation
+
+TRACKER_VARIABLE = "TRACKER_DATABASE_URL"
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="phb-intake", description="Staff tools for intake records.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="make or upgrade the database schema")
+    for name in ("list", "export"):
+        p = sub.add_parser(name)
+        p.add_argument("--area")
+        p.add_argument("--from", dest="since", type=_date, help="created on or after (YYYY-MM-DD)")
+        p.add_argument("--to", dest="until", type=_date, help="created before (YYYY-MM-DD)")
+        p.add_argument("--status", choices=models.STATES)
+        if name == "export":
+            p.add_argument("--format", choices=("csv", "json"), required=True)
+            p.add_argument("--output", help="file to write (default: standard output)")
+    for name in ("show", "mark-received", "requeue"):
+        sub.add_parser(name).add_argument("reference")
+    erase = sub.add_parser("erase", help="right to erasure: the record, its outbox row and the stored conversation")
+    erase.add_argument("reference")
+    erase.add_argument("--tracker-db", default=os.environ.get(TRACKER_VARIABLE),
+                       help=f"Rasa's SQL tracker store (default: ${TRACKER_VARIABLE})")
+    sub.add_parser("purge", help="delete records past their retention period").add_argument(
+        "--dry-run", action="store_true")
+    relay = sub.add_parser("relay", help="post waiting records to each area's endpoint")
+    relay.add_argument("--once", action="store_true")
+    relay.add_argument("--interval", type=float, default=15.0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    store = IntakeStore()
+    try:
+        return COMMANDS[args.command](store, args)
+    except (StoreUnavailable, KeyMissing) as err:
+        print(f"phb-intake: the intake database cannot be used: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # a database error, shown without any data
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(err, SQLAlchemyError):
+            print(f"phb-intake: database error ({type(err).__name__})", file=sys.stderr)
+            return 1
+        raise
+
+
+def _not_found(reference: str) -> int:
+    print(f"no record {reference}", file=sys.stderr)
+    return 1
+
+
+def _migrate(store, args) -> int:
+    print(f"intake database at revision {store.migrate()}")
+    return 0
+
+
+def _list(store, args) -> int:
+    rows = store.find(args.area, args.since, args.until, args.status)
+    print(f"{'reference':<15} {'area':<30} {'created (UTC)':<21} {'status':<16} attempts  last error")
+    for record, outbox in rows:
+        print(f"{record.reference:<15} {record.area:<30} {iso(record.created_at):<21} {outbox.status:<16} "
+              f"{outbox.attempts:<9} {outbox.last_error or ''}")
+    print(f"{len(rows)} record(s)")
+    return 0
+
+
+def _show(store, args) -> int:
+    found = store.get(args.reference)
+    if found is None:
+        return _not_found(args.reference)
+    record, outbox = found
+    out = payload(record, record.reference)
+    out["delivery"] = {"status": outbox.status, "attempts": outbox.attempts, "last_error": outbox.last_error,
+                       "delivered_at": iso(outbox.delivered_at), "received_at": iso(record.received_at)}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+CSV_DETAILS = ("filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
+               "contact_detail", "best_time", "communication_needs", "language", "anything_else")
+
+
+def _export(store, args) -> int:
+    rows = store.find(args.area, args.since, args.until, args.status)
+    records = [payload(record, record.reference) | {"status": outbox.status} for record, outbox in rows]
+    if args.format == "json":
+        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["reference", "area", "created_at", "consent_at", "privacy_notice_version", "channel",
+                         *CSV_DETAILS, "eligibility_result", "eligibility_reasons", "money_preferred",
+                         "outcomes", "status"])
+        for r in records:
+            writer.writerow([r["reference"], r["area"], r["created_at"], r["consent"]["at"],
+                             r["consent"]["privacy_notice_version"], r["channel"],
+                             *[r["details"].get(k, "") for k in CSV_DETAILS],
+                             r["eligibility"]["result"] or "", " ".join(r["eligibility"]["reasons"]),
+                             r["money"]["preferred"] or "", " | ".join(r["outcomes"]), r["status"]])
+        text = buffer.getvalue()
+    if args.output:
+        # Personal data: readable by its owner only.
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        print(f"wrote {len(records)} record(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _mark_received(store, args) -> int:
+    if not store.mark_received(args.reference):
+        return _not_found(args.reference)
+    print(f"{args.reference} marked as received")
+    return 0
+
+
+def _requeue(store, args) -> int:
+    if not requeue(store, args.reference):
+        return _not_found(args.reference)
+    print(f"{args.reference} will be sent again")
+    return 0
+
+
+def _erase(store, args) -> int:
+    conversation = store.erase(args.reference)
+    if conversation is None:
+        return _not_found(args.reference)
+    print(f"{args.reference}: record and outbox row erased")
+    if args.tracker_db:
+        print(f"{args.reference}: {erase_conversation(args.tracker_db, conversation)} stored conversation event(s) erased")
+    else:
+        print(f"{args.reference}: no SQL tracker store given ({TRACKER_VARIABLE}); conversations kept in memory "
+              "end when the assistant restarts")
+    return 0
+
+
+def retention() -> tuple[dict, int]:
+    areas = {a.id: a.retention_days for a in all_areas().values() if a.retention_days}
+    return areas, int(content()["retention_days"])
+
+
+def _purge(store, args) -> int:
+    per_area, default = retention()
+    result = store.purge(per_area, default, dry_run=args.dry_run)
+    verb = "would purge" if args.dry_run else "purged"
+    print(f"{verb} {result['purged']} record(s); kept {result['kept_not_with_team']} past retention that the "
+          "team does not have yet")
+    return 0
+
+
+def _relay(store, args) -> int:
+    settings = RelaySettings(endpoints=endpoints_from_config())
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    while True:
+        try:
+            report = relay_once(store, settings)
+            if report.delivered or report.retried or report.dead or report.awaiting_export:
+                print(f"relay: delivered {report.delivered}, will retry {report.retried}, dead-lettered "
+                      f"{report.dead}, awaiting export {report.awaiting_export}", flush=True)
+                for reference, why in report.errors:
+                    print(f"relay: {reference}: {why}", flush=True)
+        except (StoreUnavailable, KeyMissing) as err:
+            print(f"relay: the intake database cannot be used ({err}); trying again", file=sys.stderr, flush=True)
+            if args.once:
+                return 1
+        except Exception as err:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if not isinstance(err, SQLAlchemyError):
+                raise
+            print(f"relay: database error ({type(err).__name__}); trying again", file=sys.stderr, flush=True)
+            if args.once:
+                return 1
+        if args.once or stopping:
+            return 0
+        deadline = time.monotonic() + args.interval
+        while time.monotonic() < deadline and not stopping:
+            time.sleep(0.5)
+        if stopping:
+            return 0
+
+
+COMMANDS = {"migrate": _migrate, "list": _list, "show": _show, "export": _export, "mark-received": _mark_received,
+            "requeue": _requeue, "erase": _erase, "purge": _purge, "relay": _relay}
+
+if __name__ == "__main__":
+    sys.exit(main())

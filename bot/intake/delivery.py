@@ -1,0 +1,181 @@
+"""The relay: post each stored record to its area's endpoint, reliably.
+
+It reads the transactional outbox (written with the record). For each row that
+is due it takes a short lease, so two relays never post the same row at once,
+then POSTs the record as JSON with an `Idempotency-Key` header equal to the
+record id, so a receiver that sees a record twice (a retry after a lost reply)
+keeps one. 2xx: delivered. Connection errors, timeouts, 408, 425, 429 and 5xx:
+tried again later, with exponential backoff and jitter (and Retry-After when
+given); a record is never given up on. Any other 4xx: the endpoint refused it,
+so it goes to the dead-letter state for staff to see. An area with no endpoint:
+the record waits for staff export.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+from dataclasses import dataclass, field
+from typing import Callable
+
+import requests
+from sqlalchemy import or_, select, update
+
+from bot.areas import Area, all_areas
+from bot.intake import models
+from bot.intake.models import IntakeRecord, OutboxRow
+from bot.intake.record import payload
+from bot.intake.store import IntakeStore, utc_now
+
+ENDPOINTS_VARIABLE = "PHB_INTAKE_ENDPOINTS"
+RETRY_STATUSES = {408, 425, 429}
+LEASE = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    endpoints: dict  # area id -> Endpoint
+    timeout: tuple = (3.05, 15)  # connect, read (seconds)
+    base_delay: float = 30.0  # the first retry waits about this long
+    max_delay: float = 3600.0
+    batch: int = 50
+
+
+def endpoints_from_config(areas: dict[str, Area] | None = None, environ: dict | None = None) -> dict:
+    """Each area's endpoint from its file (intake.endpoint), overridden per deployment by
+    PHB_INTAKE_ENDPOINTS ('{"area-id": "https://..."}'). Tokens come from the variable the
+    area's file names (intake.token_env), never from the file itself."""
+    environ = os.environ if environ is None else environ
+    areas = all_areas() if areas is None else areas
+    found = {}
+    for area in areas.values():
+        if area.intake_endpoint:
+            found[area.id] = Endpoint(area.intake_endpoint, environ.get(area.intake_token_env or "") or None)
+    override = environ.get(ENDPOINTS_VARIABLE, "").strip()
+    if override:
+        for area_id, url in json.loads(override).items():
+            area = areas.get(area_id)
+            token_env = area.intake_token_env if area else None
+            found[area_id] = Endpoint(url, environ.get(token_env or "") or None)
+    return found
+
+
+def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
+    """Seconds to wait after the nth failed attempt: exponential, capped, with "equal jitter"
+    (half fixed, half random) so many records failing together do not retry together."""
+    delay = min(cap, base * (2 ** max(attempts - 1, 0)))
+    return delay / 2 + rand() * delay / 2
+
+
+def retry_after(response: requests.Response | None, cap: float) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    if value and value.strip().isdigit():
+        return min(float(value), cap)
+    return None
+
+
+@dataclass
+class RelayReport:
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    awaiting_export: int = 0
+    errors: list = field(default_factory=list)  # (reference, why): no personal data
+
+
+def relay_once(store: IntakeStore, settings: RelaySettings, now: dt.datetime | None = None,
+               http: requests.Session | None = None, rand: Callable[[], float] = random.random) -> RelayReport:
+    """Post every record that is due now. Safe to run from several processes at once."""
+    now = now or utc_now()
+    http = http or requests.Session()
+    report = RelayReport()
+    with store.session() as s:
+        due = s.execute(
+            select(OutboxRow.id).where(OutboxRow.status == models.PENDING, OutboxRow.next_attempt_at <= now,
+                                       or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
+            .order_by(OutboxRow.next_attempt_at).limit(settings.batch)
+        ).scalars().all()
+    for row_id in due:
+        _deliver(store, settings, row_id, now, http, rand, report)
+    return report
+
+
+def _claim(store: IntakeStore, row_id: int, now: dt.datetime) -> bool:
+    """Take the row's lease; False when another relay holds it or it is no longer pending."""
+    with store.session() as s:
+        taken = s.execute(
+            update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == models.PENDING,
+                                    or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
+            .values(lease_until=now + LEASE).execution_options(synchronize_session=False)
+        ).rowcount
+    return taken == 1
+
+
+def _deliver(store, settings, row_id, now, http, rand, report) -> None:
+    if not _claim(store, row_id, now):
+        return
+    with store.session() as s:
+        row = s.get(OutboxRow, row_id)
+        record = s.get(IntakeRecord, row.record_id)
+        area, reference, body = row.area, record.reference, payload(record, record.reference)
+    endpoint = settings.endpoints.get(area)
+    if endpoint is None:
+        _finish(store, row_id, status=models.AWAITING_EXPORT)
+        report.awaiting_export += 1
+        return
+    headers = {"Idempotency-Key": body["id"], "Content-Type": "application/json"}
+    if endpoint.token:
+        headers["Authorization"] = f"Bearer {endpoint.token}"
+    response, why = None, None
+    try:
+        response = http.post(endpoint.url, data=json.dumps(body), headers=headers, timeout=settings.timeout,
+                             allow_redirects=False)
+    except requests.RequestException as err:
+        why = type(err).__name__
+    if response is not None and 200 <= response.status_code < 300:
+        _finish(store, row_id, status=models.DELIVERED, delivered_at=now)
+        report.delivered += 1
+        return
+    if response is not None and 400 <= response.status_code < 500 and response.status_code not in RETRY_STATUSES:
+        _finish(store, row_id, status=models.DEAD, last_error=f"HTTP {response.status_code}")
+        report.dead += 1
+        report.errors.append((reference, f"HTTP {response.status_code}"))
+        return
+    why = why or f"HTTP {response.status_code}"
+    with store.session() as s:
+        row = s.get(OutboxRow, row_id)
+        attempts = row.attempts + 1
+        wait = retry_after(response, settings.max_delay) or backoff(attempts, settings.base_delay,
+                                                                    settings.max_delay, rand)
+        row.attempts, row.last_error, row.lease_until = attempts, why, None
+        row.next_attempt_at = now + dt.timedelta(seconds=wait)
+    report.retried += 1
+    report.errors.append((reference, why))
+
+
+def _finish(store: IntakeStore, row_id: int, **values) -> None:
+    with store.session() as s:
+        row = s.get(OutboxRow, row_id)
+        row.attempts += 1 if values.get("status") != models.AWAITING_EXPORT else 0
+        row.lease_until = None
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def requeue(store: IntakeStore, reference: str, now: dt.datetime | None = None) -> bool:
+    """Send a dead-lettered or exported record again (after staff fixed the cause)."""
+    now = now or utc_now()
+    with store.session() as s:
+        record_id = s.execute(select(IntakeRecord.id).where(IntakeRecord.reference == reference)).scalar()
+        if record_id is None:
+            return False
+        s.execute(update(OutboxRow).where(OutboxRow.record_id == record_id)
+                  .values(status=models.PENDING, next_attempt_at=now, lease_until=None))
+        return True

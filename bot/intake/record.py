@@ -1,0 +1,92 @@
+"""Build an intake record from a finished conversation. Pure: no database, no Rasa."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from bot.intake.crypto import conversation_hash
+from bot.intake.questions import CONSENT_RECORD
+
+# The person's details, in the order staff read them.
+DETAIL_FIELDS = ("filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
+                 "contact_detail", "best_time", "communication_needs", "language", "anything_else")
+
+# Short, with no characters that are easily confused when read out or written down
+# (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V).
+REFERENCE_ALPHABET = "ACDEFHJKMNPRTWXY34679"
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"PHB-{code[:4]}-{code[4:]}"
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    area: str
+    created_at: dt.datetime
+    consent_at: dt.datetime
+    notice_version: str
+    channel: str
+    conversation_hash: str
+    details: dict
+    eligibility_answers: dict | None = None
+    eligibility_result: str | None = None
+    eligibility_reasons: list = field(default_factory=list)
+    money_preferred: str | None = None
+    money_suggested: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+
+
+def build_record(answers: dict, *, area: str, conversation_id: str, channel: str | None, now: dt.datetime,
+                 eligibility_answers: dict | None = None, eligibility_result: str | None = None,
+                 eligibility_reasons: list | None = None, money_preferred: str | None = None,
+                 money_suggested: list | None = None, outcomes: list | None = None) -> Record:
+    """The record for a confirmed intake. Times are naive UTC."""
+    consent = answers[CONSENT_RECORD]
+    consent_at = dt.datetime.fromisoformat(consent["at"])
+    if consent_at.tzinfo is not None:
+        consent_at = consent_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if now.tzinfo is not None:
+        now = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return Record(
+        id=consent["id"],
+        area=area,
+        created_at=now,
+        consent_at=consent_at,
+        notice_version=consent["notice"],
+        channel=channel or "unknown",
+        conversation_hash=conversation_hash(conversation_id),
+        details={k: answers[k] for k in DETAIL_FIELDS if k in answers},
+        eligibility_answers=dict(eligibility_answers) if eligibility_answers else None,
+        eligibility_result=eligibility_result,
+        eligibility_reasons=list(eligibility_reasons or []),
+        money_preferred=money_preferred,
+        money_suggested=list(money_suggested or []),
+        outcomes=list(outcomes or []),
+    )
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+
+
+def payload(row, reference: str) -> dict:
+    """The JSON a team's endpoint receives (and `phb-intake export` writes) for a stored record."""
+    return {
+        "schema": "phb-intake/1",
+        "id": row.id,
+        "reference": reference,
+        "area": row.area,
+        "created_at": iso(row.created_at),
+        "consent": {"at": iso(row.consent_at), "privacy_notice_version": row.notice_version},
+        "channel": row.channel,
+        "conversation_hash": row.conversation_hash,
+        "details": row.details,
+        "eligibility": {"answers": row.eligibility_answers, "result": row.eligibility_result,
+                        "reasons": row.eligibility_reasons or []},
+        "money": {"preferred": row.money_preferred, "suggested": row.money_suggested or []},
+        "outcomes": row.outcomes or [],
+    }

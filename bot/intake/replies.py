@@ -1,0 +1,133 @@
+"""What the assistant says while a person leaves their details (words from content/intake.yml)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.areas import Area
+from bot.eligibility_replies import pronouns
+from bot.intake.questions import (
+    CONFIRM, OPTIONAL, content, options, progress, show, spec, summary,
+)
+from bot.replies import Reply, team_contacts
+
+
+def _fill(template: str, answers: dict, **extra) -> str:
+    return " ".join(template.format(**pronouns(_as_eligibility(answers)), **extra).split())
+
+
+def _as_eligibility(answers: dict) -> dict:
+    # Questions about the person use "you" when they fill it in themselves, else "they".
+    return {"who_for": "carer" if answers.get("filled_by") in ("family", "professional") else "self"}
+
+
+def question_text(question: str, answers: dict) -> str:
+    s = spec(question)
+    if "text" in s:
+        return _fill(s["text"], answers)
+    if question == "contact_detail":
+        return _fill(s["text_" + answers.get("contact_method", "phone")], answers)
+    key = "text_other" if answers.get("filled_by") in ("family", "professional") else "text_self"
+    return _fill(s[key], answers)
+
+
+def _button(label: str) -> dict:
+    return {"title": label, "payload": label}
+
+
+def ask(question: str, answers: dict, area: Area, area_known: bool) -> list[Reply]:
+    """The question, with a button for each option, "I don't know" where that is fine, and "Why do you ask?"."""
+    c = content()
+    if question == "consent":
+        notice = c["privacy_notice"].format(team_name=area.team_name, retention_days=_retention(area))
+        return [Reply(text=notice, buttons=tuple(_button(o["label"]) for o in options("consent"))
+                      + (_button(c["why_label"]),))]
+    if question == "review":
+        return review(answers)
+    buttons = [_button(o["label"]) for o in options(question)]
+    if question in OPTIONAL and question not in ("communication_needs", "anything_else", "best_time"):
+        buttons.append(_button(c["dont_know_label"]))
+    if question != "area":
+        buttons.append(_button(c["why_label"]))
+    text = question_text(question, answers)
+    if question != "area":
+        n, total = progress(answers, area_known)
+        text = c["progress"].format(n=n, total=total) + "\n" + text
+    return [Reply(text=text, buttons=tuple(buttons))]
+
+
+def review(answers: dict) -> list[Reply]:
+    """'Check your answers': every answer on one summary, a button to change each, then send."""
+    r = spec("review")
+    rows = summary(answers)
+    lines = [r["text"]] + [f"- {label}: {value}" for _, label, value in rows]
+    buttons = [_button(r["confirm"]["label"])]
+    buttons += [_button(change_label(label)) for _, label, _ in rows]
+    return [Reply(text="\n".join(lines), buttons=tuple(buttons))]
+
+
+def change_label(field_label: str) -> str:
+    return spec("review")["change_label"].format(field=field_label[0].lower() + field_label[1:]
+                                                  if not field_label.startswith("NHS") else field_label)
+
+
+def not_understood(tries: int, why: str | None, answers: dict) -> Reply:
+    """Why the message was not used, and what to do instead (the question is then asked again)."""
+    c = content()
+    if why and why.startswith("why:"):
+        return Reply(text=" ".join(spec(why[4:])["why"].split()))
+    if why and why.startswith("required:"):
+        return Reply(text=" ".join(spec(why[9:])["required"].split()))
+    if why in c["errors"]:
+        question = _current(answers)
+        limit = spec(question).get("max_chars", 0) if question else 0
+        text = c["errors"][why].format(max_chars=limit)
+        if tries >= 3:
+            text += " " + " ".join(c["still_not_understood"].split())
+        return Reply(text=" ".join(text.split()))
+    return Reply(text=" ".join(c["still_not_understood" if tries >= 2 else "not_understood"].split()))
+
+
+def _current(answers: dict) -> str | None:
+    from bot.intake.questions import next_question
+
+    return next_question(answers, area_known=True)
+
+
+def say(key: str) -> Reply:
+    return Reply(text=" ".join(content()[key].split()))
+
+
+def _retention(area: Area) -> int:
+    return area.retention_days or int(content()["retention_days"])
+
+
+def declined(area: Area, now: dt.datetime) -> list[Reply]:
+    return [Reply(text=_fill(content()["declined"], {}, team_name=area.team_name)), *team_contacts(area, now)]
+
+
+def sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
+    text = content()["sent"].format(team_name=area.team_name, reference=reference,
+                                    response_time=area.response_time or content()["response_time_unknown"])
+    replies = [Reply(text=text)]
+    if area.response_time_example:
+        replies.append(Reply(text=content()["response_time_example"]))
+    c = content()
+    return replies + [Reply(text=c["next"], buttons=tuple(_button(b) for b in c["next_buttons"]))]
+
+
+def already_sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
+    return [Reply(text=_fill(content()["already_sent"], {}, reference=reference)), *team_contacts(area, now)]
+
+
+def not_saved(area: Area, now: dt.datetime) -> list[Reply]:
+    c = content()
+    return [Reply(text=_fill(c["not_saved"], {}, team_name=area.team_name)), *team_contacts(area, now),
+            Reply(text=c["try_again_prompt"], buttons=({"title": c["try_again"], "payload": "/start_intake"},))]
+
+
+def no_team(area: Area) -> list[Reply]:
+    return [say("no_team"), Reply(text=area.first_contact)]
+
+
+__all__ = ["ask", "review", "not_understood", "say", "declined", "sent", "already_sent", "not_saved", "no_team",
+           "show", "CONFIRM"]

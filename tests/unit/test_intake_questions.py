@@ -1,0 +1,261 @@
+"""Leaving details: which question comes next, what each answer means, and the review."""
+import datetime as dt
+
+import pytest
+
+from bot.answers import DONT_KNOW
+from bot.areas import all_areas
+from bot.intake import questions as q
+from bot.intake import replies
+
+TODAY = dt.date(2026, 11, 25)
+NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.timezone.utc)
+KENT = all_areas()["kent-and-medway"]
+PERSONAL = {"filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
+            "contact_detail", "best_time", "communication_needs", "language", "anything_else"}
+
+
+def understand(question, text, answers=None, area_known=True, faq=False):
+    return q.understand(question, text, answers or {}, area_known, faq, TODAY)
+
+
+def answer(answers, text, area_known=True):
+    """Give one answer to the next question, as the form does."""
+    question = q.next_question(answers, area_known)
+    kind, value = understand(question, text, answers, area_known)
+    assert kind == "answer", (question, text, kind, value)
+    return q.store(answers, question, value, NOW)
+
+
+def run(texts, area_known=True):
+    answers = {}
+    for text in texts:
+        answers = answer(answers, text, area_known)
+    return answers
+
+
+SELF = ["Yes, I agree", "Me, for myself", "Sam Jones", "12/03/1950", "943 476 5919", "me14 1xx", "Phone call",
+        "07700 900123", "Morning", "No, none", "No, nothing else"]
+
+
+def test_nothing_personal_is_asked_before_consent():
+    assert q.next_question({}, area_known=True) == "consent"
+    assert q.next_question({}, area_known=False) == "area"
+    assert q.questions({}, True) == ["consent"]
+    assert not PERSONAL & set(q.questions({"consent": "decline"}, True))
+
+
+def test_declining_consent_ends_it_with_no_details():
+    answers = run(["No, I don't agree"])
+    assert answers == {"consent": "decline"}
+    assert q.next_question(answers, True) is None
+
+
+def test_consent_notes_when_and_to_which_notice_and_fixes_the_record_id():
+    answers = run(["yes"])
+    record = answers[q.CONSENT_RECORD]
+    assert record["at"] == "2026-11-25T20:00:00+00:00"
+    assert record["notice"] == q.content()["privacy_notice_version"]
+    assert len(record["id"]) == 32
+    # It comes first, so "go back" (which forgets the last answer) never removes it alone.
+    assert list(answers)[0] == q.CONSENT_RECORD
+
+
+def test_a_whole_intake_for_yourself():
+    answers = run(SELF)
+    assert q.next_question(answers, True) == "review"
+    assert {k: answers[k] for k in PERSONAL & set(answers)} == {
+        "filled_by": "self", "name": "Sam Jones", "date_of_birth": "1950-03-12", "nhs_number": "9434765919",
+        "postcode": "ME14 1XX", "contact_method": "phone", "contact_detail": "07700900123", "best_time": "morning",
+        "communication_needs": "none", "anything_else": ""}
+    answers = answer(answers, "Send my details")
+    assert answers["review"] == q.CONFIRM
+    assert q.next_question(answers, True) is None
+
+
+def test_for_someone_else_asks_the_relationship_and_talks_about_them():
+    answers = run(["yes", "Family or a carer"])
+    assert q.next_question(answers, True) == "relationship"
+    answers = answer(answers, "daughter")
+    assert replies.question_text("name", answers) == q.spec("name")["text_other"]
+    assert "their" in replies.question_text("date_of_birth", answers)
+
+
+def test_the_area_is_asked_first_when_it_is_not_known_and_somewhere_else_ends_it():
+    answers = run(["Kent and Medway"], area_known=False)
+    assert answers == {"area": "kent-and-medway"}
+    assert q.next_question(answers, False) == "consent"
+    assert q.next_question(run(["Somewhere else"], area_known=False), False) is None
+
+
+@pytest.mark.parametrize("method, text, value", [
+    ("Phone call", "+44 7700 900123", "07700900123"),
+    ("Text message", "07700900123", "07700900123"),
+    ("Email", "Sam@Example.org", "Sam@example.org"),
+    ("Letter", "12 High Street", "12 High Street"),
+])
+def test_the_contact_detail_is_checked_for_the_way_chosen(method, text, value):
+    answers = run(SELF[:6] + [method])
+    assert q.next_question(answers, True) == "contact_detail"
+    assert understand("contact_detail", text, answers) == ("answer", value)
+
+
+def test_a_landline_is_not_accepted_for_texts():
+    answers = run(SELF[:6] + ["Text message"])
+    assert understand("contact_detail", "01632 960000", answers) == ("unclear", "mobile")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("No, none", "none"), ("Large print", "large_print"), ("large print and easy read please", "easy_read,large_print"),
+    ("I'm deaf, I use BSL", "bsl"), ("An interpreter", "interpreter"), ("I need a Polish translator", "interpreter"),
+    ("my hearing aid needs a quiet room", "other:my hearing aid needs a quiet room"),
+])
+def test_communication_needs(text, value):
+    assert understand("communication_needs", text) == ("answer", value)
+
+
+def test_an_interpreter_asks_the_language():
+    answers = run(SELF[:9] + ["An interpreter"])
+    assert q.next_question(answers, True) == "language"
+    answers = answer(answers, "Polish")
+    assert q.next_question(answers, True) == "anything_else"
+
+
+@pytest.mark.parametrize("question", ["date_of_birth", "nhs_number", "postcode", "best_time", "anything_else",
+                                      "communication_needs"])
+def test_i_dont_know_is_fine_where_a_detail_is_optional(question):
+    assert understand(question, "I don't know") == ("answer", DONT_KNOW)
+
+
+@pytest.mark.parametrize("question", ["name", "filled_by", "contact_method", "relationship", "language"])
+def test_i_dont_know_where_a_detail_is_needed_says_why_it_is_needed(question):
+    answers = run(SELF[:6]) if question == "contact_detail" else {}
+    kind, why = understand(question, "I don't know", answers)
+    assert (kind, why) == ("unclear", "required:" + question)
+    assert replies.not_understood(1, why, answers).text == " ".join(q.spec(question)["required"].split())
+
+
+def test_contact_detail_dont_know_says_why_it_is_needed():
+    answers = run(SELF[:7])
+    assert understand("contact_detail", "I don't know", answers) == ("unclear", "required:contact_detail")
+
+
+@pytest.mark.parametrize("text", ["Why do you ask?", "why do you need that", "what is this for?", "Why?"])
+def test_why_we_ask_on_request(text):
+    kind, why = understand("date_of_birth", text)
+    assert (kind, why) == ("unclear", "why:date_of_birth")
+    assert "same name" in replies.not_understood(1, why, {}).text
+
+
+@pytest.mark.parametrize("question, text, error", [
+    ("nhs_number", "943 476 5910", "nhs_number_check"),
+    ("postcode", "12345", "postcode"),
+    ("date_of_birth", "1/1/2030", "date_future"),
+    ("date_of_birth", "soon", "date_format"),
+    ("name", "12345", "name_characters"),
+    ("filled_by", "banana", "choose"),
+])
+def test_answers_that_cannot_be_right_get_a_clear_reason(question, text, error):
+    assert understand(question, text) == ("unclear", error)
+    assert replies.not_understood(1, error, {}).text == " ".join(q.content()["errors"][error].split())
+
+
+def test_a_question_in_the_middle_is_answered_first():
+    assert understand("anything_else", "what is a direct payment?", faq=True) == ("question", None)
+    assert understand("name", "what is a personal health budget", faq=True) == ("question", None)
+    # A name the NLU took for an FAQ is still a name.
+    assert understand("name", "Sam Jones", faq=True) == ("answer", "Sam Jones")
+
+
+def test_details_inside_a_sentence_are_found():
+    assert understand("postcode", "it's me14 1xx") == ("answer", "ME14 1XX")
+    assert understand("nhs_number", "my nhs number is 943 476 5919") == ("answer", "9434765919")
+
+
+def test_a_long_story_is_not_taken_as_an_answer():
+    assert understand("name", "x " * 400)[0] == "unclear"
+
+
+def test_every_change_button_at_the_review_changes_its_own_answer():
+    answers = run(["yes", "Family or a carer", "son", "Sam Jones", "12/03/1950", "I don't know", "ME14 1XX",
+                   "Email", "sam@example.org", "Any time", "An interpreter", "Urdu", "No"], area_known=True)
+    review = replies.review(answers)[0]
+    titles = [b["title"] for b in review.buttons]
+    assert titles[0] == "Send my details"
+    changes = titles[1:]
+    asked = [field for field, _, _ in q.summary(answers)]
+    assert len(changes) == len(asked)
+    for title, field in zip(changes, asked):
+        kind, value = understand("review", title, answers)
+        assert (kind, value) == ("answer", q.CHANGE_PREFIX + field), title
+
+
+def test_changing_an_answer_asks_it_again_then_returns_to_the_review():
+    answers = run(SELF)
+    answers = answer(answers, "Change postcode")
+    assert q.next_question(answers, True) == "postcode"
+    answers = answer(answers, "ME15 6XX")
+    assert q.next_question(answers, True) == "review"
+    assert answers["postcode"] == "ME15 6XX"
+
+
+def test_changing_the_way_to_contact_asks_for_the_new_detail_too():
+    answers = answer(run(SELF), "change how to contact you")
+    assert q.next_question(answers, True) == "contact_method"
+    answers = answer(answers, "Email")
+    assert q.next_question(answers, True) == "contact_detail"
+    answers = answer(answers, "sam@example.org")
+    assert q.next_question(answers, True) == "review"
+
+
+def test_change_without_saying_what_asks_which():
+    assert understand("review", "I want to change something", run(SELF)) == ("unclear", "change_which")
+
+
+def test_the_review_shows_every_answer_as_written():
+    answers = run(SELF)
+    text = replies.review(answers)[0].text
+    for shown in ("Sam Jones", "12 March 1950", "943 476 5919", "ME14 1XX", "Phone call", "07700 900123",
+                  "Morning", "No, none", "None"):
+        assert shown in text, shown
+
+
+def test_the_privacy_notice_names_the_team_and_how_long_details_are_kept():
+    text = replies.ask("consent", {}, KENT, True)[0].text
+    assert KENT.team_name in text and "180 days" in text
+    assert "change your mind" in text
+
+
+def test_progress_counts_only_the_questions_about_the_person():
+    answers = run(["yes"])
+    assert q.progress(answers, True) == (1, 10)
+    answers = answer(answers, "For a family member or carer" if False else "Family or a carer")
+    assert q.progress(answers, True) == (2, 11)
+
+
+def test_the_result_messages_use_the_areas_facts():
+    sent = replies.sent(KENT, "PHB-ACDE-FH34", NOW)
+    assert "PHB-ACDE-FH34" in sent[0].text and KENT.response_time in sent[0].text
+    assert any("example" in r.text for r in sent[1:] if r.text)  # Kent's response time is an example
+    failed = replies.not_saved(KENT, NOW)
+    assert "NOT saved" in failed[0].text
+    assert failed[-1].buttons[0]["payload"] == "/start_intake"
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("Morning", "answer", "morning"), ("any time is fine", "answer", "any"), ("after 3pm", "answer", "after 3pm"),
+    ("Tuesdays before 10", "answer", "Tuesdays before 10"), ("hello", "unclear", "best_time"),
+    ("my dog is called Rex", "unclear", "best_time"),
+])
+def test_the_best_time_is_an_option_or_a_time_in_words(text, kind, value):
+    assert understand("best_time", text) == (kind, value)
+
+
+def test_a_wrong_detail_the_nlu_took_for_an_faq_gets_its_own_reason():
+    assert understand("date_of_birth", "1/1/2031", faq=True) == ("unclear", "date_future")
+    assert understand("nhs_number", "943 476 5910", faq=True) == ("unclear", "nhs_number_check")
+
+
+def test_anything_else_takes_their_own_words_or_no():
+    assert understand("anything_else", "She prefers calls after lunch") == ("answer", "She prefers calls after lunch")
+    assert understand("anything_else", "No, nothing else") == ("answer", "")
