@@ -39,9 +39,10 @@ def _area_known(tracker: Tracker) -> bool:
 def _result(answers: dict, tracker: Tracker) -> tuple:
     now = utc_now()
     area = _area(answers, tracker)
-    if area.is_default:
+    ending = questions.ending(answers, area.is_default)
+    if ending == "no_team":
         return no_team(area), {ANSWERS: {}}
-    if answers.get("consent") != questions.AGREE:
+    if ending == "declined":
         return declined(area, now), {ANSWERS: {}}
     record = build_record(
         answers, area=area.id, conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),

@@ -26,6 +26,8 @@ import signal
 import sys
 import time
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.areas import all_areas
 from bot.intake import models
 from bot.intake.crypto import KeyMissing
@@ -79,13 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreUnavailable, KeyMissing) as err:
         print(f"phb-intake: the intake database cannot be used: {err}", file=sys.stderr)
         return 1
-    except Exception as err:  # a database error, shown without any data
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(err, SQLAlchemyError):
-            print(f"phb-intake: database error ({type(err).__name__})", file=sys.stderr)
-            return 1
-        raise
+    except SQLAlchemyError as err:  # shown without any data
+        print(f"phb-intake: database error ({type(err).__name__})", file=sys.stderr)
+        return 1
 
 
 def _not_found(reference: str) -> int:
@@ -206,16 +204,9 @@ def _relay(store, args) -> int:
                       f"{report.dead}, awaiting export {report.awaiting_export}", flush=True)
                 for reference, why in report.errors:
                     print(f"relay: {reference}: {why}", flush=True)
-        except (StoreUnavailable, KeyMissing) as err:
-            print(f"relay: the intake database cannot be used ({err}); trying again", file=sys.stderr, flush=True)
-            if args.once:
-                return 1
-        except Exception as err:
-            from sqlalchemy.exc import SQLAlchemyError
-
-            if not isinstance(err, SQLAlchemyError):
-                raise
-            print(f"relay: database error ({type(err).__name__}); trying again", file=sys.stderr, flush=True)
+        except (StoreUnavailable, KeyMissing, SQLAlchemyError) as err:
+            why = err if isinstance(err, (StoreUnavailable, KeyMissing)) else type(err).__name__
+            print(f"relay: the intake database cannot be used ({why}); trying again", file=sys.stderr, flush=True)
             if args.once:
                 return 1
         if args.once or stopping:

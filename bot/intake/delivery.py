@@ -161,9 +161,11 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
 
 
 def _finish(store: IntakeStore, row_id: int, **values) -> None:
+    """The row's final state; a post that was made counts as an attempt."""
     with store.session() as s:
         row = s.get(OutboxRow, row_id)
-        row.attempts += 1 if values.get("status") != models.AWAITING_EXPORT else 0
+        if values["status"] != models.AWAITING_EXPORT:
+            row.attempts += 1
         row.lease_until = None
         for key, value in values.items():
             setattr(row, key, value)

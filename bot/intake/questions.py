@@ -70,6 +70,14 @@ def next_question(answers: dict, area_known: bool) -> str | None:
     return None
 
 
+def ending(answers: dict, area_is_default: bool) -> str:
+    """How a finished intake ends: 'no_team' (an area we have no team for), 'declined'
+    (no consent: nothing is kept) or 'send'."""
+    if area_is_default:
+        return "no_team"
+    return "send" if answers.get("consent") == AGREE else "declined"
+
+
 def progress(answers: dict, area_known: bool) -> tuple[int, int]:
     """(this question's number, how many there are) for the questions after consent."""
     qs = [q for q in questions(answers, area_known) if q not in ("area", "consent", "review")]

@@ -5,9 +5,7 @@ import datetime as dt
 
 from bot.areas import Area
 from bot.eligibility_replies import pronouns
-from bot.intake.questions import (
-    CONFIRM, OPTIONAL, content, options, progress, show, spec, summary,
-)
+from bot.intake.questions import OPTIONAL, content, next_question, options, progress, spec, summary
 from bot.replies import Reply, team_contacts
 
 
@@ -88,8 +86,7 @@ def not_understood(tries: int, why: str | None, answers: dict) -> Reply:
 
 
 def _current(answers: dict) -> str | None:
-    from bot.intake.questions import next_question
-
+    # Only for a free-text question's length limit; the area question has none.
     return next_question(answers, area_known=True)
 
 
@@ -127,7 +124,3 @@ def not_saved(area: Area, now: dt.datetime) -> list[Reply]:
 
 def no_team(area: Area) -> list[Reply]:
     return [say("no_team"), Reply(text=area.first_contact)]
-
-
-__all__ = ["ask", "review", "not_understood", "say", "declined", "sent", "already_sent", "not_saved", "no_team",
-           "show", "CONFIRM"]

@@ -259,3 +259,11 @@ def test_a_wrong_detail_the_nlu_took_for_an_faq_gets_its_own_reason():
 def test_anything_else_takes_their_own_words_or_no():
     assert understand("anything_else", "She prefers calls after lunch") == ("answer", "She prefers calls after lunch")
     assert understand("anything_else", "No, nothing else") == ("answer", "")
+
+
+@pytest.mark.parametrize("answers, default, ending", [
+    ({"consent": "agree"}, False, "send"), ({"consent": "decline"}, False, "declined"),
+    ({"area": "default"}, True, "no_team"), ({"consent": "agree"}, True, "no_team"),
+])
+def test_how_a_finished_intake_ends(answers, default, ending):
+    assert q.ending(answers, default) == ending
