@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The widget's npm packages (nhsuk-frontend for the demo page, axe-core for the browser tests).
+NPM_STAMP := widget/node_modules/.installed
 
 # Quiet TensorFlow, no Rasa telemetry (nothing is sent out), repeatable hashing.
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -27,7 +29,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@touch $@
 
-setup: $(STAMP)
+$(NPM_STAMP): widget/package.json widget/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18 or newer (Debian: nodejs, npm)." >&2; exit 1; }
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(NPM_STAMP)
 
 model: setup
 	@scripts/train_if_changed.sh
@@ -49,4 +56,4 @@ spacy-model: setup
 	$(BIN)/python scripts/build_spacy_model.py
 
 clean:
-	rm -rf models results .pytest_cache
+	rm -rf models results .pytest_cache widget/node_modules

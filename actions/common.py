@@ -11,6 +11,7 @@ from bot.areas import Area, get_area, known_area_id, resolve_area
 from bot.replies import Reply
 
 AREA_SLOT = "area"
+WIDGET_CLIENT = "phb-chat"  # widget/src/phb-chat.js sends metadata {"client": "phb-chat"}
 
 
 def utc_now() -> dt.datetime:
@@ -40,6 +41,17 @@ def current_area(tracker: Tracker) -> Area | None:
     return area_from_message(tracker) or stored_area(tracker)
 
 
-def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+def from_widget(tracker: Tracker) -> bool:
+    """The web widget says so in each message's metadata; it draws question progress as a bar."""
+    return (tracker.latest_message.get("metadata") or {}).get("client") == WIDGET_CLIENT
+
+
+def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply], with_progress: bool = False) -> None:
+    """Send each reply. With progress, a question also carries {"progress": …} for the widget
+    (other channels, such as the shell, would print it as raw JSON)."""
     for reply in replies:
-        dispatcher.utter_message(text=reply.text, response=reply.response, buttons=list(reply.buttons))
+        custom = None
+        if with_progress and reply.progress:
+            custom = {"progress": {"step": reply.progress[0], "total": reply.progress[1]}}
+        dispatcher.utter_message(text=reply.text, response=reply.response, buttons=list(reply.buttons),
+                                 json_message=custom)

@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import send
+from actions.common import from_widget, send
 from actions.eligibility import ELIGIBILITY
 from actions.guide_base import ANSWER, FORM, GUIDE, TRIES, Guide
 from actions.guides import GUIDES, question_replies
@@ -163,7 +163,7 @@ class ActionAskGuideAnswer(Action):
         answers = guide.answers(tracker)
         question = guide.next_question(answers, tracker)
         if question is not None:
-            send(dispatcher, guide.ask(question, answers, tracker))
+            send(dispatcher, guide.ask(question, answers, tracker), with_progress=from_widget(tracker))
         return []
 
 

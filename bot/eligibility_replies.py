@@ -42,7 +42,7 @@ def ask(question: str, answers: dict, area: Area | None) -> Reply:
     if question != "area":
         label = content()["dont_know_label"]
         buttons.append({"title": label, "payload": label})
-    return Reply(text=text, buttons=tuple(buttons))
+    return Reply(text=text, buttons=tuple(buttons), progress=(n, total))
 
 
 def not_understood(failed_tries: int) -> Reply:

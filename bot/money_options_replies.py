@@ -79,7 +79,7 @@ def ask(question: str, answers: dict) -> list[Reply]:
     if question not in PREFERENCE_QUESTIONS:
         buttons.append(content()["dont_know_label"])
     before = suggestion_replies(answers) if question in PREFERENCE_QUESTIONS else []
-    return [*before, Reply(text=text, buttons=_buttons(buttons))]
+    return [*before, Reply(text=text, buttons=_buttons(buttons), progress=(n, total))]
 
 
 def not_understood(failed_tries: int) -> Reply:

@@ -21,6 +21,7 @@ class Reply:
     text: str | None = None
     response: str | None = None
     buttons: tuple = ()
+    progress: tuple[int, int] | None = None  # (question number, how many): the widget draws a bar
 
 
 def say(key: str, **values: str) -> Reply:

@@ -47,10 +47,11 @@ def ask(question: str, answers: dict, area: Area, area_known: bool) -> list[Repl
     if question != "area":
         buttons.append(_button(c["why_label"]))
     text = question_text(question, answers)
-    if question != "area":
-        n, total = progress(answers, area_known)
-        text = c["progress"].format(n=n, total=total) + "\n" + text
-    return [Reply(text=text, buttons=tuple(buttons))]
+    if question == "area":
+        return [Reply(text=text, buttons=tuple(buttons))]
+    n, total = progress(answers, area_known)
+    text = c["progress"].format(n=n, total=total) + "\n" + text
+    return [Reply(text=text, buttons=tuple(buttons), progress=(n, total))]
 
 
 def review(answers: dict) -> list[Reply]:

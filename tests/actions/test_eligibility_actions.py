@@ -43,6 +43,15 @@ def test_ask_asks_the_next_question_with_progress(dispatcher):
     message = dispatcher.messages[0]
     assert message["text"] == "Question 2 of 6.\nAre they 18 or over?"
     assert message["buttons"][-1]["title"] == "I don't know"
+    assert not message["custom"], "other channels (the shell) would print it as raw JSON"
+
+
+def test_the_web_widget_also_gets_progress_as_data(dispatcher):
+    tracker = make_tracker(("answer", ""), slots={"eligibility_answers": {"who_for": "carer"}, "guide": "eligibility",
+                                                  "area": CORNWALL}, metadata={"client": "phb-chat"})
+    tracker.active_loop = {"name": "guide_form"}
+    run(ActionAskGuideAnswer(), dispatcher, tracker)
+    assert dispatcher.messages[0]["custom"] == {"progress": {"step": 2, "total": 6}}
 
 
 def test_a_good_answer_is_kept(dispatcher):

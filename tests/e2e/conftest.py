@@ -43,7 +43,7 @@ def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     tmp = tmp_path_factory.mktemp("servers")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, widget_port = free_port(), free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
     # A real intake database (SQLite) and key, as `make run` sets them up.
@@ -62,7 +62,9 @@ def servers(tmp_path_factory):
         ),
         subprocess.Popen(
             [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(rasa_port),
-             "--credentials", "credentials.yml", "--endpoints", str(endpoints)],
+             "--credentials", "credentials.yml", "--endpoints", str(endpoints),
+             # The widget's page (tests/e2e/test_widget*.py) is served from this origin.
+             "--cors", f"http://127.0.0.1:{widget_port}"],
             cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT,
         ),
     ]
@@ -70,7 +72,7 @@ def servers(tmp_path_factory):
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, logs)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs, logs)
         yield {"url": f"http://127.0.0.1:{rasa_port}", "env": env, "database_url": database_url, "dir": tmp,
-               "logs": [pathlib.Path(log.name) for log in logs]}
+               "logs": [pathlib.Path(log.name) for log in logs], "widget_port": widget_port}
     finally:
         for proc in procs:
             proc.terminate()
@@ -104,3 +106,79 @@ def text_of(replies):
 
 def buttons_of(replies):
     return [b["title"] for r in replies for b in r.get("buttons", [])]
+
+
+# ---- The web widget in a real browser (Debian's Chromium, driven by Playwright) ----
+
+CHROMIUM = os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium")
+# As on a closed network: no background calls to Google, no first-run pages.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def start_widget_host(port, server, log_path):
+    log = open(log_path, "w")
+    proc = subprocess.Popen([str(RASA.parent / "phb-widget"), "serve", "--port", str(port), "--server", server],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    wait_until_up(f"http://127.0.0.1:{port}/phb-chat.js", [proc], [log])
+    return proc, log
+
+
+def stop(proc, log):
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def widget_url(servers):
+    """The demo ICB page, its widget talking to the test's Rasa server."""
+    proc, log = start_widget_host(servers["widget_port"], servers["url"], servers["dir"] / "widget.log")
+    yield f"http://127.0.0.1:{servers['widget_port']}"
+    stop(proc, log)
+
+
+@pytest.fixture(scope="session")
+def dead_widget_url(tmp_path_factory):
+    """The demo page with a widget whose assistant cannot be reached (nothing listens on its port)."""
+    port = free_port()
+    proc, log = start_widget_host(port, f"http://127.0.0.1:{free_port()}", tmp_path_factory.mktemp("dead") / "w.log")
+    yield f"http://127.0.0.1:{port}"
+    stop(proc, log)
+
+
+# Module scope: while Playwright's sync API runs, this thread counts as inside an event loop, and later tests
+# that call asyncio.run() would fail.
+@pytest.fixture(scope="module")
+def browser():
+    if not pathlib.Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium (scripts/chromium.sh)")
+    if not AXE.exists():
+        pytest.fail(f"no axe-core at {AXE}: `make test` installs it with npm")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in a fresh browser profile. The demo page's CSP is bypassed so that axe can be injected and so the
+    XSS tests check the widget's own rendering, not the page's CSP."""
+    contexts = []
+
+    def make(width=1280, height=800, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True, **options)
+        context.set_default_timeout(20000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -253,6 +253,7 @@ def test_wording_adapts_to_who_it_is_for():
 def test_questions_show_progress_and_offer_dont_know():
     reply = ask("age_group", {"who_for": "self"}, KENT)
     assert reply.text.startswith("Question 2 of 6.")
+    assert reply.progress == (2, 6)
     assert reply.buttons[-1]["title"] == "I don't know"
 
 

@@ -231,6 +231,9 @@ def test_progress_counts_only_the_questions_about_the_person():
     assert q.progress(answers, True) == (1, 10)
     answers = answer(answers, "For a family member or carer" if False else "Family or a carer")
     assert q.progress(answers, True) == (2, 11)
+    question = q.next_question(answers, True)
+    asked = replies.ask(question, answers, KENT, True)[-1]
+    assert asked.progress == (2, 11) and asked.text.startswith("Question 2 of 11.")  # the widget's bar
 
 
 def test_the_result_messages_use_the_areas_facts():

@@ -54,6 +54,7 @@ def test_progress_counts_the_current_path():
     assert progress({}) == (1, 6)
     assert progress({**CARE, "arrange_self": "yes"}) == (3, 6)  # nhs_arrange dropped, records added
     assert progress(WHEELCHAIR) == (2, 5)
+    assert ask(next_question(WHEELCHAIR), WHEELCHAIR)[-1].progress == (2, 5)  # for the widget's bar
 
 
 @pytest.mark.parametrize(
