@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import from_widget, send
 from actions.eligibility import ELIGIBILITY
+from actions.feedback import FEEDBACK
 from actions.guide_base import ANSWER, FORM, GUIDE, TRIES, Guide
 from actions.guides import GUIDES, question_replies
 from actions.intake import INTAKE
@@ -117,7 +118,9 @@ class StartGuide(Action, ABC):
             replies = self.guide.finished(tracker)
             if replies:
                 send(dispatcher, replies)
-                return []
+                # Nothing to ask: listen, rather than let the rule start the form on the old answers
+                # (it would ask the first question again).
+                return [FollowupAction("action_listen")]
         mode = start_mode(answers, has_result, running is self.guide)
         if mode == "continue":
             return []  # the form asks the current question again
@@ -148,6 +151,10 @@ class ActionStartOutcomes(StartGuide):
 
 class ActionStartIntake(StartGuide):
     guide = INTAKE
+
+
+class ActionStartFeedback(StartGuide):
+    guide = FEEDBACK
 
 
 class ActionAskGuideAnswer(Action):

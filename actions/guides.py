@@ -4,13 +4,14 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.eligibility import ELIGIBILITY
+from actions.feedback import FEEDBACK
 from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
 from bot.replies import Reply
 
-GUIDES = {guide.id: guide for guide in (ELIGIBILITY, MONEY_OPTIONS, OUTCOMES, INTAKE)}
+GUIDES = {guide.id: guide for guide in (ELIGIBILITY, MONEY_OPTIONS, OUTCOMES, INTAKE, FEEDBACK)}
 
 # Information a person may ask for in the middle of a guide. Their words may
 # also be an answer ("a wheelchair"), so the guide tries them as one first.

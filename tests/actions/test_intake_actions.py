@@ -88,7 +88,9 @@ def test_asking_again_after_sending_gives_the_reference_not_a_new_form(dispatche
     tracker = make_tracker(("start_intake", "leave my details"),
                            slots={**AREA, "intake_status": "sent", "intake_reference": "PHB-ACDE-FH34",
                                   "intake_answers": {}})
-    assert run(ActionStartIntake(), dispatcher, tracker) == []
+    # It listens next, rather than let the rule start the form on old answers (which asked for consent again).
+    assert run(ActionStartIntake(), dispatcher, tracker) == [{"event": "followup", "name": "action_listen",
+                                                              "timestamp": None}]
     assert "PHB-ACDE-FH34" in said(dispatcher)
 
 

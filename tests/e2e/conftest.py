@@ -45,7 +45,9 @@ def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("servers")
     rasa_port, actions_port, widget_port = free_port(), free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    # As endpoints.yml, with this run's action server: the insight broker writes to this run's database.
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                         "event_broker:\n  type: rasa_plugins.insight_broker.InsightBroker\n  flush_seconds: 0.2\n")
     # A real intake database (SQLite) and key, as `make run` sets them up.
     database_url = f"sqlite:///{tmp / 'intake.db'}"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", DATABASE_URL=database_url,

@@ -83,8 +83,10 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     assert "Your details have been sent" in text and "10 working days" in text
     reference = next(w for w in text.split() if w.startswith("PHB-")).rstrip(".")
 
-    # Confirming again does not make a second record; asking again gives the reference.
-    assert reference in text_of(chat.say("Leave my details for the team"))
+    # Confirming again does not make a second record; asking again gives the reference, and no question.
+    again = text_of(chat.say("Leave my details for the team"))
+    assert reference in again and "Before I ask for any details" not in again and "choose one" not in again
+    assert "amount of NHS money" in text_of(chat.say("what is a personal health budget?"))
     store = IntakeStore(servers["database_url"])
     rows = store.find()
     assert [r.reference for r, _ in rows] == [reference]

@@ -56,7 +56,8 @@ def test_understand_keeps_long_messages_from_the_parser():
 
 
 @pytest.mark.parametrize("module, loader", [("eligibility", "content"), ("money_options", "content"),
-                                            ("outcomes", "content"), ("outcome_analysis", "patterns")])
+                                            ("outcomes", "content"), ("outcome_analysis", "patterns"),
+                                            ("feedback", "content")])
 def test_every_word_in_the_guides_content_is_text(module, loader):
     """YAML reads a bare yes, no, on or off as true or false, and then the word never matches."""
     import importlib

@@ -20,6 +20,7 @@ import yaml
 
 from bot.areas import all_areas
 from bot.eligibility import content as eligibility_content
+from bot.feedback import content as feedback_content
 from bot.messages import all_messages
 from bot.money_options import content as money_content
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
@@ -71,6 +72,9 @@ def visible_messages():
     for where, text in _strings(intake_content(), "intake"):
         if len(text.split()) > 3 and "_words" not in where and ".words" not in where:
             yield where, re.sub(r"\{\w+\}", "it", text)
+    for where, text in _strings(feedback_content(), "feedback"):
+        if len(text.split()) > 3 and "_words" not in where and ".words" not in where:
+            yield where, text
     # Feedback on a draft with every finding, as the coach says it.
     long_draft = "My carer will take me out " + "and then we will go somewhere nice " * 6
     for i, draft in enumerate(["4 hours of care a week", "I want to be better", long_draft,

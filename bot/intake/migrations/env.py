@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from bot.intake.models import Base
+import bot.insight.models  # noqa: F401,E402 (registers the insight table on Base)
 
 config = context.config
 

@@ -1,0 +1,88 @@
+"""Asking how it went, once, when someone says goodbye: "Did I help you today?" then an optional comment.
+
+The words are in content/feedback.yml. The comment is masked (bot/insight/mask.py)
+before it leaves the conversation's slots for the insight table.
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+
+import yaml
+
+from bot.answers import MAX_ANSWER_CHARS, choose, is_question_not_answer, norm
+from bot.insight.mask import mask
+from bot.replies import Reply
+
+CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "feedback.yml"
+DECLINED = "declined"
+NO_COMMENT = "none"
+
+
+@functools.lru_cache(maxsize=1)
+def content() -> dict:
+    with CONTENT_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def next_question(answers: dict) -> str | None:
+    if "helped" not in answers:
+        return "helped"
+    if answers["helped"] != DECLINED and "comment" not in answers:
+        return "comment"
+    return None
+
+
+def _only(clean: str, *lists: list) -> bool:
+    """The whole message is one of these phrases (give or take "thanks" and "please")."""
+    core = norm(clean.replace(" please ", " ").replace(" thanks ", " ")).strip() or clean.strip()
+    return any(clean.strip() == norm(w).strip() or core == norm(w).strip() for words in lists for w in words)
+
+
+def understand(question: str, text: str, nlu_says_question: bool) -> tuple[str, str | None]:
+    """('answer', value), ('question', None) to answer it first, or ('unclear', None)."""
+    clean = norm(text)
+    c = content()
+    if question == "helped":
+        if _only(clean, [c["no_thanks_label"]], c["decline_words"]):
+            return "answer", DECLINED
+        value = choose(clean, options()) if len(text) <= MAX_ANSWER_CHARS else None
+        if is_question_not_answer(value, text, nlu_says_question):
+            return "question", None
+        return ("answer", value) if value else ("unclear", None)
+    if not clean.strip() or _only(clean, [c["no_thanks_label"]], c["decline_words"], c["no_comment_words"]):
+        return "answer", NO_COMMENT
+    if nlu_says_question and text.strip().endswith("?"):
+        return "question", None
+    return "answer", mask(text)
+
+
+def options() -> list[dict]:
+    return content()["questions"]["helped"]["options"]
+
+
+def ask(question: str) -> list[Reply]:
+    spec = content()["questions"][question]
+    label = content()["no_thanks_label"]
+    buttons = [{"title": o["label"], "payload": o["label"]} for o in spec.get("options", [])]
+    buttons.append({"title": label, "payload": label})
+    return [Reply(text=" ".join(spec["text"].split()), buttons=tuple(buttons))]
+
+
+def say(key: str) -> Reply:
+    return Reply(text=" ".join(content()[key].split()))
+
+
+def not_understood(tries: int, why: str | None = None, answers: dict | None = None) -> Reply:
+    return say("not_understood")
+
+
+def result(answers: dict) -> tuple[list[Reply], dict]:
+    """What to say, and the slots for the insight table: a score code and a masked comment (or none)."""
+    score = answers.get("helped")
+    if score in (None, DECLINED):
+        return [say("goodbye")], {"feedback_status": DECLINED}
+    comment = answers.get("comment")
+    slots = {"feedback_status": "given", "feedback_score": score,
+             "feedback_comment": mask(comment) if comment and comment != NO_COMMENT else None}
+    return [say("thanks_for_feedback"), say("goodbye")], slots

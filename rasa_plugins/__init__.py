@@ -1,0 +1,1 @@
+"""Plugins loaded by the Rasa server itself (not the action server)."""
