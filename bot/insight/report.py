@@ -78,6 +78,12 @@ def conversation_areas(facts: list[Fact]) -> dict[str, str | None]:
     return areas
 
 
+def _last_per_conversation(facts: list[Fact], kind: str) -> Counter:
+    """How many conversations ended on each detail of this kind (a check done twice counts once)."""
+    last = {f.conversation: f.detail for f in facts if f.kind == kind}
+    return Counter(last.values())
+
+
 def build(facts: list[Fact], area: str | None, start: dt.date, end: dt.date) -> Report:
     """The report for one area (None: every area) from start to end, both days included."""
     areas = conversation_areas(facts)
@@ -110,11 +116,7 @@ def build(facts: list[Fact], area: str | None, start: dt.date, end: dt.date) -> 
     feedback_given = {f.conversation for f in mine if f.kind == "feedback"}
     report.checks[-1] = ("feedback", report.checks[-1][1], len(feedback_given))
 
-    last_result: dict[str, str] = {}
-    for f in mine:
-        if f.kind == "result":
-            last_result[f.conversation] = f.detail
-    counts = Counter(last_result.values())
+    counts = _last_per_conversation(mine, "result")
     report.results = [(g, counts.get(g, 0)) for g in RESULT_GROUPS]
     report.suggested = sorted(((w, len(c)) for w, c in by("suggested").items()), key=lambda r: (-r[1], r[0]))
 
@@ -127,11 +129,7 @@ def build(facts: list[Fact], area: str | None, start: dt.date, end: dt.date) -> 
     report.fallbacks = sum(1 for f in mine if f.kind == "fallback")
     report.handoffs = len({f.conversation for f in mine if f.kind == "handoff"})
 
-    last_score: dict[str, str] = {}
-    for f in mine:
-        if f.kind == "feedback":
-            last_score[f.conversation] = f.detail
-    scores = Counter(last_score.values())
+    scores = _last_per_conversation(mine, "feedback")
     report.feedback = [(s, scores.get(s, 0)) for s in FEEDBACK_SCORES]
     report.comments = sorted(f.comment for f in mine if f.kind == "comment" and f.comment)
 
