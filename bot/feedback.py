@@ -82,7 +82,8 @@ def result(answers: dict) -> tuple[list[Reply], dict]:
     score = answers.get("helped")
     if score in (None, DECLINED):
         return [say("goodbye")], {"feedback_status": DECLINED}
+    # The comment was masked when it was understood (the broker masks again before storing).
     comment = answers.get("comment")
     slots = {"feedback_status": "given", "feedback_score": score,
-             "feedback_comment": mask(comment) if comment and comment != NO_COMMENT else None}
+             "feedback_comment": comment if comment and comment != NO_COMMENT else None}
     return [say("thanks_for_feedback"), say("goodbye")], slots

@@ -5,12 +5,6 @@
 set -euo pipefail
 BROWSER=${PHB_CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$BROWSER" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "Chromium is not installed. Install Debian's 'chromium' package (as root), then run this again." >&2
-    exit 1
-  fi
-  echo "Installing Chromium (Debian package 'chromium')..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq chromium >&2
+  "$(dirname "$0")/apt_install.sh" chromium Chromium
 fi
 echo "$BROWSER"

@@ -23,13 +23,7 @@ as_owner() {
 
 ensure() {
   if [ -n "$(bin_dir)" ] && [ -x "$(bin_dir)/initdb" ]; then return 0; fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "PostgreSQL is not installed. Install Debian's 'postgresql' package (as root), then run this again." >&2
-    exit 1
-  fi
-  echo "Installing PostgreSQL (Debian package 'postgresql')..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+  "$(dirname "$0")/apt_install.sh" postgresql PostgreSQL
 }
 
 start() {

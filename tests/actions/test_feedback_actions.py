@@ -41,8 +41,11 @@ def test_a_typed_no_thanks_the_nlu_reads_as_thanks_is_still_an_answer(dispatcher
     assert slots == {"guide_answer": "no thanks"}
 
 
-def test_the_result_keeps_only_codes_and_a_masked_comment(dispatcher):
-    tracker = in_feedback("", {"helped": "not_helped", "comment": "slow. jo@example.org"})
+def test_the_comment_is_masked_when_taken_and_the_result_keeps_only_codes_and_it(dispatcher):
+    taken = asyncio.run(ValidateGuideForm().validate_guide_answer(
+        "slow. jo@example.org", dispatcher, in_feedback("slow. jo@example.org", {"helped": "not_helped"}), {}))
+    assert taken["feedback_answers"] == {"helped": "not_helped", "comment": "slow. [email]"}
+    tracker = in_feedback("", taken["feedback_answers"])
     events = run(ActionGuideResult(), dispatcher, tracker)
     values = {e["name"]: e["value"] for e in events}
     assert values == {"feedback_status": "given", "feedback_score": "not_helped",
