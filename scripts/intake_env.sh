@@ -11,8 +11,8 @@ if [ -z "${PHB_INTAKE_KEY:-}" ]; then
   echo "WARNING: intake records are encrypted with a DEVELOPMENT key (var/dev-intake.key)."
   echo "         Do not use it for real people's details: set PHB_INTAKE_KEY (docs/privacy.md)."
 fi
-mkdir -p logs
-if ! .venv/bin/phb-intake migrate >logs/migrate.log 2>&1; then
-  echo "The intake database could not be set up; see logs/migrate.log." >&2
+mkdir -p "${LOG_DIR:-logs}"
+if ! .venv/bin/phb-intake migrate >"${LOG_DIR:-logs}"/migrate.log 2>&1; then
+  echo "The intake database could not be set up; see ${LOG_DIR:-logs}/migrate.log." >&2
   exit 1
 fi

@@ -2,7 +2,8 @@
 # Start the action server and the Rasa server; Ctrl-C stops both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p logs
+LOG_DIR=${LOG_DIR:-logs}
+mkdir -p "$LOG_DIR"
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 WIDGET_PORT=${WIDGET_PORT:-8080}
@@ -19,22 +20,35 @@ trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
 
 source scripts/intake_env.sh
-# Only pages from these origins may talk to the assistant from a browser (space-separated).
+# Locked down by default (docs/security.md):
+# - only pages from these origins may talk to the assistant from a browser (space-separated);
 read -ra cors <<< "${CORS_ORIGINS:-http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT}"
+# - Rasa's HTTP API (conversations, models) is off; RASA_API_TOKEN turns it on, behind that token;
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+# - the action server listens on loopback only (rasa-sdk reads SANIC_HOST).
+export SANIC_HOST=127.0.0.1
+# endpoints.yml names the action server's default port; another port needs its own copy.
+endpoints=endpoints.yml
+if [ "$ACTIONS_PORT" != 5055 ]; then
+  mkdir -p var
+  endpoints=var/endpoints-$ACTIONS_PORT.yml
+  sed "s#127.0.0.1:5055/#127.0.0.1:$ACTIONS_PORT/#" endpoints.yml > "$endpoints"
+fi
 
 # Each server runs in its own session, so Ctrl-C reaches only this script, which
 # then stops them: otherwise they die first and look like a crash.
-setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >logs/actions.log 2>&1 &
+setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
 setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "${cors[@]}" \
-  >logs/rasa.log 2>&1 &
+  --credentials credentials.yml --endpoints "$endpoints" --cors "${cors[@]}" "${api[@]}" \
+  >"$LOG_DIR"/rasa.log 2>&1 &
 pids+=($!)
 # The relay posts stored intake records to each area's endpoint (none configured: they wait for export).
-setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >logs/relay.log 2>&1 &
+setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR"/relay.log 2>&1 &
 pids+=($!)
 # The widget and a demo ICB page that shows it.
-setsid .venv/bin/phb-widget serve --port "$WIDGET_PORT" --server "http://127.0.0.1:$RASA_PORT" >logs/widget.log 2>&1 &
+setsid .venv/bin/phb-widget serve --port "$WIDGET_PORT" --server "http://127.0.0.1:$RASA_PORT" >"$LOG_DIR"/widget.log 2>&1 &
 pids+=($!)
 
 echo "Starting the action server (port $ACTIONS_PORT) and the Rasa server (port $RASA_PORT)..."
@@ -50,17 +64,17 @@ The assistant is ready.
                      -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?", "metadata": {"area": "kent-and-medway"}}'
   Chat here:       make shell (in another terminal)
   Intake records:  .venv/bin/phb-intake list   (database: ${DATABASE_URL:-var/intake.db})
-  Logs:            logs/rasa.log, logs/actions.log, logs/relay.log, logs/widget.log
+  Logs:            $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/relay.log, $LOG_DIR/widget.log
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"
-    echo "A server stopped unexpectedly; see logs/." >&2
+    echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
     exit 1
   fi
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see logs/." >&2; tail -20 logs/*.log >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see $LOG_DIR/." >&2; tail -n 20 "$LOG_DIR"/*.log >&2; exit 1; }
   done
   sleep 1
 done
-echo "The servers did not start within 120 seconds; see logs/." >&2
+echo "The servers did not start within 120 seconds; see $LOG_DIR/." >&2
 exit 1

@@ -21,7 +21,7 @@ $RASA test nlu --model "$MODEL" --nlu tests/nlu/test_nlu.yml --out results/nlu -
 echo "== 4/5 widget unit tests (node --test)"
 (cd widget && node --test test/)
 
-echo "== 5/5 pytest: bot/ rules, actions, readability, NLU data, intake store on SQLite and PostgreSQL, end-to-end over HTTP, the widget in Chromium"
+echo "== 5/5 pytest: bot/ rules, actions, readability, NLU data, hazard log, intake store on SQLite and PostgreSQL, end-to-end over HTTP (faults, bad input, lockdown, privacy), the widget in Chromium"
 # The intake store's tests need a real PostgreSQL and the widget's tests a real
 # Chromium: both installed here if missing; PostgreSQL stopped when the tests end.
 export PHB_CHROMIUM

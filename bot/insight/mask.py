@@ -20,7 +20,9 @@ _PATTERNS = (
 _NAMED = re.compile(r"\b(my name is|my name's|i am called|i'm called|im called|name:)\s+((?:[a-z'-]+\s*){1,3})",
                     re.IGNORECASE)
 # "call me Jo", "this is Jo Bloggs": only a capitalised name ("call me back", "this is great").
-_CAPITALISED = re.compile(r"\b((?i:call me|this is|i am|i'm|from))\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})")
+# A name word may join parts with a hyphen or apostrophe: "Zebedee-Marker", "O'Neil", "McDonald".
+_NAME_WORD = r"[A-Z][A-Za-z]*(?:['’-][A-Za-z]+)*"
+_CAPITALISED = re.compile(rf"\b((?i:call me|this is|i am|i'm|from))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})")
 _NOT_NAMES = {"and", "but", "i", "it", "its", "it's", "was", "is", "the", "a", "an", "on", "at", "from", "please",
               "thanks", "thank", "my", "so", "in", "for", "to", "with", "not", "very", "really", "just", "here"}
 MAX_LENGTH = 500

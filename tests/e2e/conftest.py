@@ -9,7 +9,11 @@ import time
 
 import pytest
 import requests
+import yaml
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+
+from tests.conftest import new_database
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "phb.tar.gz"
@@ -38,53 +42,93 @@ def wait_until_up(url, procs, logs):
     pytest.fail(f"{url} did not answer within {START_TIMEOUT}s")
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    tmp = tmp_path_factory.mktemp("servers")
-    rasa_port, actions_port, widget_port = free_port(), free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    # As endpoints.yml, with this run's action server: the insight broker writes to this run's database.
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                         "event_broker:\n  type: rasa_plugins.insight_broker.InsightBroker\n  flush_seconds: 0.2\n")
-    # A real intake database (SQLite) and key, as `make run` sets them up.
-    database_url = f"sqlite:///{tmp / 'intake.db'}"
+class Stack:
+    """A real action server and Rasa server (trained model, REST channel), as `make run` starts them,
+    each of which a test can stop, kill or start again on the same port."""
+
+    def __init__(self, tmp, env, tracker_store=None, cors_origin=None):
+        self.tmp, self.env, self.cors_origin = tmp, env, cors_origin
+        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.endpoints = tmp / "endpoints.yml"
+        # As endpoints.yml, with this run's action server: the insight broker writes to this run's database.
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            "event_broker:\n  type: rasa_plugins.insight_broker.InsightBroker\n  flush_seconds: 0.2\n"
+            + (yaml.safe_dump({"tracker_store": tracker_store}) if tracker_store else ""))
+        self.procs, self.log_files, self.logs = {}, {}, []
+
+    def _start(self, name, command):
+        path = self.tmp / f"{name}-{len(self.logs)}.log"
+        self.logs.append(path)
+        self.log_files[name] = open(path, "w")
+        self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log_files[name],
+                                            stderr=subprocess.STDOUT)
+
+    def start_actions(self):
+        # SANIC_HOST: the action server listens on loopback only, as scripts/run.sh starts it.
+        self.env = dict(self.env, SANIC_HOST="127.0.0.1")
+        self._start("actions", [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
+        wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self.procs["actions"]],
+                      [self.log_files["actions"]])
+
+    def start_rasa(self):
+        cors = ["--cors", self.cors_origin] if self.cors_origin else []
+        self._start("rasa", [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port",
+                             str(self.rasa_port), "--credentials", "credentials.yml", "--endpoints",
+                             str(self.endpoints), *cors])
+        wait_until_up(self.url + "/", [self.procs["rasa"]], [self.log_files["rasa"]])
+
+    def start(self):
+        self.start_actions()
+        self.start_rasa()
+        return self
+
+    def stop(self, name, kill=False):
+        proc = self.procs.pop(name)
+        proc.kill() if kill else proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        self.log_files.pop(name).close()
+
+    def stop_all(self):
+        for name in list(self.procs):
+            self.stop(name)
+
+    def log_text(self):
+        return "\n".join(path.read_text(errors="replace") for path in self.logs)
+
+
+def intake_env(tmp, database_url=None):
+    """A real intake database (SQLite unless given) and key, as `make run` sets them up."""
+    database_url = database_url or f"sqlite:///{tmp / 'intake.db'}"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", DATABASE_URL=database_url,
                PHB_INTAKE_KEY=Fernet.generate_key().decode())
     migrated = subprocess.run([str(RASA.parent / "phb-intake"), "migrate"], cwd=ROOT, env=env, capture_output=True,
                               text=True)
     if migrated.returncode != 0:
         pytest.fail(f"the intake database could not be made:\n{migrated.stderr}")
-    logs = [open(tmp / "actions.log", "w"), open(tmp / "rasa.log", "w")]
-    procs = [
-        subprocess.Popen(
-            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-            cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(rasa_port),
-             "--credentials", "credentials.yml", "--endpoints", str(endpoints),
-             # The widget's page (tests/e2e/test_widget*.py) is served from this origin.
-             "--cors", f"http://127.0.0.1:{widget_port}"],
-            cwd=ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT,
-        ),
-    ]
+    return env
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    tmp = tmp_path_factory.mktemp("servers")
+    env = intake_env(tmp)
+    widget_port = free_port()
+    # The widget's page (tests/e2e/test_widget*.py) is served from this origin.
+    stack = Stack(tmp, env, cors_origin=f"http://127.0.0.1:{widget_port}")
     try:
-        wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs, logs)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs, logs)
-        yield {"url": f"http://127.0.0.1:{rasa_port}", "env": env, "database_url": database_url, "dir": tmp,
-               "logs": [pathlib.Path(log.name) for log in logs], "widget_port": widget_port}
+        stack.start()
+        yield {"url": stack.url, "env": env, "database_url": env["DATABASE_URL"], "dir": tmp, "logs": stack.logs,
+               "widget_port": widget_port}
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for log in logs:
-            log.close()
+        stack.stop_all()
 
 
 class Chat:
@@ -108,6 +152,11 @@ def text_of(replies):
 
 def buttons_of(replies):
     return [b["title"] for r in replies for b in r.get("buttons", [])]
+
+
+def payload_of(replies, title):
+    """What the widget sends when the button with this title is pressed."""
+    return next(b["payload"] for r in replies for b in r.get("buttons", []) if b["title"] == title)
 
 
 # ---- The web widget in a real browser (Debian's Chromium, driven by Playwright) ----
@@ -184,3 +233,27 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# ---- Production's storage: conversations in Rasa's SQL tracker store, intake records in PostgreSQL ----
+
+def tracker_store_config(database_url):
+    url = make_url(database_url)
+    return {"type": "SQL", "dialect": "postgresql", "url": url.host, "port": url.port, "db": url.database,
+            "username": url.username}
+
+
+@pytest.fixture(scope="session")
+def sql_stack(tmp_path_factory, postgres_server):
+    """Servers keeping conversations in PostgreSQL (Rasa's SQLTrackerStore) and intake records in another
+    PostgreSQL database, so each can fail on its own. Tests that stop a server start it again."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    tmp = tmp_path_factory.mktemp("sql-stack")
+    with new_database(postgres_server) as tracker_url, new_database(postgres_server) as intake_url:
+        stack = Stack(tmp, intake_env(tmp, intake_url), tracker_store=tracker_store_config(tracker_url))
+        stack.tracker_url, stack.intake_url, stack.server_url = tracker_url, intake_url, postgres_server
+        try:
+            yield stack.start()
+        finally:
+            stack.stop_all()

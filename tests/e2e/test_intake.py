@@ -13,16 +13,8 @@ from sqlalchemy import update
 from bot.intake.models import OutboxRow
 from bot.intake.store import IntakeStore
 from tests.e2e.conftest import RASA, ROOT, Chat, buttons_of, text_of
+from tests.e2e.journeys import MARKERS
 from tests.intake.receiver import Receiver
-
-MARKERS = {
-    "name": "Quillon Zebedee-Marker",
-    "email": "quillon.marker@example.org",
-    "postcode": "ZE2 9QX",
-    "nhs": "654 100 3238",
-    "note": "kumquat xylophone marker",
-    "relationship": "grandmarkerson",
-}
 
 
 @pytest.fixture(autouse=True)

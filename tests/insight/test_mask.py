@@ -19,6 +19,8 @@ WITH = [
     ("I'm called Sam.", "I'm called [name]."),
     ("I am Jo Bloggs, carer", "I am [name], carer"),
     ("This is Mary Smith", "This is [name]"),
+    ("I am Quillon Zebedee-Marker, thanks", "I am [name], thanks"),
+    ("this is Siobhan O'Neil-McDonald", "this is [name]"),
 ]
 WITHOUT = [
     "It was really helpful, thank you",

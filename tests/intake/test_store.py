@@ -13,7 +13,7 @@ from bot.intake import models
 from bot.intake.models import Base, IntakeRecord, OutboxRow
 from bot.intake.record import REFERENCE_ALPHABET
 from bot.intake.store import IntakeStore, StoreUnavailable, engine_for, erase_conversation, normalise_reference
-from tests.intake.conftest import POSTGRES
+from tests.conftest import POSTGRES
 from tests.intake.factory import NOW, record
 
 

@@ -139,3 +139,15 @@ def test_messages_are_plain_on_average():
     print(f"readability over {len(long_enough)} messages: grade {grade:.2f}, reading ease {ease:.1f}")
     assert grade <= MAX_AVERAGE_GRADE
     assert ease >= MIN_AVERAGE_EASE
+
+
+# Hazard H2 (docs/safety/hazard-log.md): only the NHS team decides. Nothing the assistant says may
+# tell someone they cannot have a budget; results say "likely" and name who decides.
+NOT_ELIGIBLE = re.compile(r"\b(not eligible|ineligible|not entitled|(don't|do not|doesn't|does not|won't|will not) "
+                          r"qualify|(you|they|he|she) (can't|cannot|can not|won't|will not) (have|get) (a|one|it)\b)",
+                          re.IGNORECASE)
+
+
+@pytest.mark.parametrize("where, text", MESSAGES, ids=[w for w, _ in MESSAGES])
+def test_nothing_said_tells_someone_they_cannot_have_a_budget(where, text):
+    assert not NOT_ELIGIBLE.search(text), f"{where}: {NOT_ELIGIBLE.search(text).group(0)!r}"

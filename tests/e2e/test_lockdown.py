@@ -1,0 +1,128 @@
+"""`make run`'s own script (scripts/run.sh), started as a person would start it, is locked down by
+default: Rasa's HTTP API is off, browsers may call it only from the configured origins, and the
+action server cannot be reached from another machine. With RASA_API_TOKEN the API is on, behind
+that token."""
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+
+from tests.e2e.conftest import MODEL, ROOT, Chat, free_port, text_of
+
+READY = "The assistant is ready."
+START_TIMEOUT = 240
+EVIL = "http://evil.example"
+
+
+class RunScript:
+    def __init__(self, tmp, **extra_env):
+        self.ports = {name: free_port() for name in ("RASA_PORT", "ACTIONS_PORT", "WIDGET_PORT")}
+        self.url = f"http://127.0.0.1:{self.ports['RASA_PORT']}"
+        self.widget_origin = f"http://localhost:{self.ports['WIDGET_PORT']}"
+        env = dict(os.environ, **{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(tmp / "logs"),
+                   DATABASE_URL=f"sqlite:///{tmp / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+                   TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", **extra_env)
+        self.out = tmp / "run.out"
+        self.started = time.monotonic()
+        # Its own session: the signal that stops it below must not reach pytest.
+        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.ready_after = self._wait_until_ready()
+
+    def _wait_until_ready(self):
+        deadline = self.started + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if READY in self.out.read_text():
+                return time.monotonic() - self.started
+            if self.proc.poll() is not None:
+                pytest.fail(f"scripts/run.sh stopped:\n{self.out.read_text()[-3000:]}")
+            time.sleep(0.5)
+        pytest.fail(f"scripts/run.sh was not ready within {START_TIMEOUT}s:\n{self.out.read_text()[-3000:]}")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(timeout=60) == 0, "Ctrl-C (or SIGTERM) stops it cleanly"
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    run = RunScript(tmp_path_factory.mktemp("run-default"))
+    yield run
+    run.stop()
+
+
+def test_the_http_api_is_off(default_run):
+    for method, path in [("GET", "/status"), ("GET", "/version"), ("GET", "/domain"),
+                         ("GET", "/conversations/someone/tracker"), ("POST", "/model/parse"),
+                         ("PUT", "/model"), ("POST", "/conversations/someone/trigger_intent")]:
+        response = requests.request(method, default_run.url + path, json={}, timeout=10)
+        assert response.status_code == 404, (method, path, response.status_code)
+    # The chat itself works.
+    assert "amount of NHS money" in text_of(Chat(default_run.url).say("what is a personal health budget?"))
+
+
+def test_browsers_may_call_it_only_from_the_configured_origins(default_run):
+    webhook = default_run.url + "/webhooks/rest/webhook"
+    body = {"sender": Chat(default_run.url).sender, "message": "hello"}
+    allowed = requests.post(webhook, json=body, headers={"Origin": default_run.widget_origin}, timeout=30)
+    assert allowed.headers.get("Access-Control-Allow-Origin") == default_run.widget_origin
+    refused = requests.post(webhook, json=body, headers={"Origin": EVIL}, timeout=30)
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    preflight = requests.options(webhook, timeout=10, headers={
+        "Origin": EVIL, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_the_action_server_listens_on_loopback_only(default_run):
+    port = default_run.ports["ACTIONS_PORT"]
+    assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).ok
+    address = outward_address()
+    with socket.socket() as s:
+        s.settimeout(5)
+        assert s.connect_ex((address, port)) != 0, f"the action server answers on {address}"
+    # The Rasa server too binds loopback in `make run`: a reverse proxy publishes it (docs/security.md).
+    with socket.socket() as s:
+        s.settimeout(5)
+        assert s.connect_ex((address, default_run.ports["RASA_PORT"])) != 0
+
+
+def test_nothing_personal_or_secret_is_in_the_startup_output(default_run):
+    out = default_run.out.read_text()
+    assert "PHB_INTAKE_KEY=" not in out and "DEVELOPMENT key" not in out  # a key was given: no dev key made
+    logs = pathlib.Path(default_run.out.parent / "logs")
+    assert sorted(p.name for p in logs.glob("*.log")) == ["actions.log", "migrate.log", "rasa.log", "relay.log",
+                                                           "widget.log"]
+
+
+def test_with_a_token_the_api_is_on_and_needs_it(tmp_path_factory):
+    token = "t-" + Fernet.generate_key().decode()[:30]
+    run = RunScript(tmp_path_factory.mktemp("run-api"), RASA_API_TOKEN=token)
+    try:
+        assert requests.get(run.url + "/status", timeout=10).status_code == 401
+        assert requests.get(run.url + "/conversations/someone/tracker", timeout=10).status_code == 401
+        assert requests.get(run.url + "/status", params={"token": "wrong"}, timeout=10).status_code == 401
+        assert requests.get(run.url + "/status", params={"token": token}, timeout=10).status_code == 200
+    finally:
+        run.stop()
+
+
+def outward_address():
+    """This machine's address on its main network interface (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, but picks the interface
+            address = s.getsockname()[0]
+        except OSError:
+            address = "127.0.0.1"
+    if address.startswith("127."):
+        pytest.fail("this machine has no network interface besides loopback: the test cannot tell loopback-only "
+                    "from all interfaces")
+    return address
