@@ -16,12 +16,15 @@ export PYTHONHASHSEED := 0
 # Libraries pinned by Rasa 3.6 print many DeprecationWarnings that mean nothing to a user.
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup model run shell test lock spacy-model clean
+.PHONY: help setup model run shell test bench cluster audit lock spacy-model clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up, train if needed, run every quality gate and test"
+	@echo "make cluster  the production topology on loopback: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx"
+	@echo "make bench  latency, throughput and memory against Rasa's starter assistant (docs/benchmarks.md)"
+	@echo "make audit  check every pinned package against the advisory databases (needs to reach them)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@py=$$(scripts/find_python.sh) || exit 1; \
@@ -47,6 +50,16 @@ shell: model
 
 test: model
 	@scripts/test.sh
+
+# BENCH_ARGS, for example: --train-ours --profile, or --levels 1,20 --seconds 10
+bench: model
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+cluster: model
+	@deploy/cluster.sh
+
+audit: setup
+	@scripts/audit.sh
 
 # Re-pin every package after a change to pyproject.toml.
 lock: setup

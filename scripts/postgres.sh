@@ -6,6 +6,8 @@
 #   scripts/postgres.sh start    start it (initialising on first use); prints its URL
 #   scripts/postgres.sh stop     stop it
 #   scripts/postgres.sh url      print its URL
+#   scripts/postgres.sh running  exit 0 if it is running
+#   scripts/postgres.sh createdb NAME   make database NAME if missing; prints its URL
 set -euo pipefail
 
 PORT=${PHB_PG_PORT:-55432}
@@ -51,10 +53,25 @@ stop() {
   [ -n "$bin" ] && [ -f "$DIR/data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+running() {
+  local bin; bin=$(bin_dir)
+  [ -n "$bin" ] && [ -f "$DIR/data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+}
+
+createdb_named() {
+  local bin; bin=$(bin_dir)
+  if ! "$bin/psql" -h 127.0.0.1 -p "$PORT" -U phb -d postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; then
+    "$bin/createdb" -h 127.0.0.1 -p "$PORT" -U phb "$1"
+  fi
+  echo "${URL%/*}/$1"
+}
+
 case "${1:-}" in
   ensure) ensure ;;
+  running) running ;;
+  createdb) createdb_named "${2:?database name}" ;;
   start) start ;;
   stop) stop ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 ensure|start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 ensure|start|stop|url|running|createdb NAME" >&2; exit 2 ;;
 esac

@@ -1,0 +1,262 @@
+"""`make bench`: our assistant against Rasa's starter assistant, in the same run, on this machine.
+
+1. Trains the starter (`rasa init --no-prompt`) in var/bench/starter, timed; with --train-ours,
+   also times a full training of ours.
+2. Starts ours with scripts/run.sh (what `make run` runs: in-memory tracker store, SQLite) and
+   times how long until it answers; starts the starter with `rasa run`.
+3. Plays realistic conversations (bench/journeys.py) at each concurrency, ours then the starter,
+   and reports p50/p95/p99 latency per message and messages per second, with ratios.
+4. With --profile, records 20 s of py-spy samples from our Rasa and action servers at 20 users.
+5. Plays three batches of whole conversations and reports the servers' resident memory after each.
+
+Results: results/bench/bench.json and a Markdown table on standard output (docs/benchmarks.md).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pathlib
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+from bench import journeys, load
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "bench"
+OUT = ROOT / "results" / "bench"
+BIN = pathlib.Path(sys.executable).parent
+AREA = "kent-and-medway"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    import rasa  # noqa: PLC0415 - only for its version
+
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kb / 2**20, 1),
+            "python": platform.python_version(), "rasa": rasa.__version__}
+
+
+def timed(command, cwd, log) -> float:
+    start = time.monotonic()
+    with open(log, "w") as out:
+        subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, check=True, env=quiet_env())
+    return round(time.monotonic() - start, 1)
+
+
+def quiet_env(**extra) -> dict:
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0",
+                **extra)
+
+
+def wait_for(url, proc, seconds=300) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if proc.poll() is not None:
+            raise SystemExit(f"a server stopped while starting (exit {proc.returncode}); see {WORK}/logs")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return round(time.monotonic() - start, 1)
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"{url} did not answer within {seconds}s")
+
+
+class Ours:
+    """scripts/run.sh, as `make run` starts it, on free ports."""
+
+    def __init__(self):
+        from cryptography.fernet import Fernet
+
+        self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "WIDGET_PORT": free_port()}
+        self.url = f"http://127.0.0.1:{self.ports['RASA_PORT']}"
+        (WORK / "intake.db").unlink(missing_ok=True)
+        env = quiet_env(**{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(WORK / "logs"),
+                        DATABASE_URL=f"sqlite:///{WORK / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode())
+        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(WORK / "run.out", "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        # Ready as run.sh says it: Rasa, the action server and the widget all answer.
+        start = time.monotonic()
+        while "The assistant is ready." not in (WORK / "run.out").read_text():
+            if self.proc.poll() is not None or time.monotonic() - start > 300:
+                raise SystemExit(f"scripts/run.sh did not start; see {WORK}/run.out")
+            time.sleep(0.25)
+        self.ready_seconds = round(time.monotonic() - start, 1)
+
+    def pids(self) -> dict:
+        """The Rasa server's and the action server's process ids (children of run.sh)."""
+        found = {}
+        for proc in pathlib.Path("/proc").glob("[0-9]*"):
+            try:
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) != self.proc.pid:
+                continue
+            words = [c.decode() for c in cmd]
+            if "actions" in words and "run" in words:
+                found["actions"] = int(proc.name)
+            elif "run" in words and "--model" in words:
+                found["rasa"] = int(proc.name)
+        return found
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+
+def rss_mib(pid) -> float:
+    """Resident memory of a process and all its descendants."""
+    total, todo = 0, [pid]
+    children = {}
+    for proc in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(proc.name))
+    while todo:
+        current = todo.pop()
+        try:
+            status = pathlib.Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        todo.extend(children.get(current, []))
+    return round(total / 1024, 1)
+
+
+def start_starter(model_dir) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    credentials = WORK / "starter-credentials.yml"
+    credentials.write_text("rest:\n")
+    proc = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model_dir), "--interface", "127.0.0.1",
+                             "--port", str(port), "--credentials", str(credentials)],
+                            cwd=WORK / "starter", env=quiet_env(), stdout=open(WORK / "logs" / "starter.log", "w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    return proc, url, wait_for(url + "/", proc)
+
+
+def check_journeys(url, plays, area):
+    """Every journey once, before measuring: each message gets an answer."""
+    for name, messages in plays.items():
+        sender = os.urandom(16).hex()
+        for text in messages:
+            answer = requests.post(url + "/webhooks/rest/webhook", timeout=60, json={
+                "sender": sender, "message": text, "metadata": {"area": area} if area else {}})
+            if answer.status_code != 200 or not answer.json():
+                raise SystemExit(f"journey {name!r}: no answer to {text!r} ({answer.status_code})")
+
+
+def profile(pids, seconds, out_dir) -> dict:
+    """py-spy samples of our servers while a load runs; returns the files written."""
+    files = {}
+    procs = []
+    for name, pid in pids.items():
+        path = out_dir / f"profile-{name}.txt"
+        # --format raw: collapsed stacks, readable as text and by flame graph tools.
+        procs.append(subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(seconds),
+                                       "--rate", "200", "--format", "raw", "--output", str(path), "--nonblocking"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        files[name] = str(path.relative_to(ROOT))
+    return files, procs
+
+
+def table(rows) -> str:
+    lines = ["| concurrent | assistant | msgs/s | p50 ms | p95 ms | p99 ms | errors | ratio msgs/s | ratio p95 |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for level in rows:
+        ours, starter = level["ours"], level["starter"]
+        for label, r in (("ours", ours), ("starter", starter)):
+            ratio = (f"{ours['msgs_per_s'] / starter['msgs_per_s']:.2f}", f"{ours['p95_ms'] / starter['p95_ms']:.2f}") \
+                if label == "ours" else ("", "")
+            lines.append(f"| {r['concurrency']} | {label} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+                         f"{r['p99_ms']} | {r['errors']} | {ratio[0]} | {ratio[1]} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,20,50", help="concurrent conversations, comma-separated")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per level")
+    parser.add_argument("--memory-conversations", type=int, default=1000, help="conversations per memory batch")
+    parser.add_argument("--train-ours", action="store_true", help="also time a full training of our model")
+    parser.add_argument("--profile", action="store_true", help="record py-spy profiles at 20 users")
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")]
+    (WORK / "logs").mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    report = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "settings": vars(args), "levels": []}
+    print(f"Machine: {report['machine']}", flush=True)
+
+    starter_dir = WORK / "starter"
+    shutil.rmtree(starter_dir, ignore_errors=True)
+    print("Training Rasa's starter assistant (rasa init --no-prompt)...", flush=True)
+    report["starter_init_and_train_s"] = timed([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir",
+                                                str(starter_dir)], WORK, WORK / "logs" / "starter-train.log")
+    if args.train_ours:
+        print("Training our assistant (rasa train --force)...", flush=True)
+        report["ours_train_s"] = timed([str(BIN / "rasa"), "train", "--force", "--out", str(WORK / "models"),
+                                        "--fixed-model-name", "phb"], ROOT, WORK / "logs" / "ours-train.log")
+
+    ours = Ours()
+    report["ours_run_ready_s"] = ours.ready_seconds
+    starter, starter_url, report["starter_ready_s"] = start_starter(starter_dir / "models")
+    print(f"Ready: ours (scripts/run.sh) {ours.ready_seconds}s, starter {report['starter_ready_s']}s", flush=True)
+    try:
+        check_journeys(ours.url, journeys.OURS, AREA)
+        check_journeys(starter_url, journeys.STARTER, None)
+        pids = ours.pids()
+        report["rss_mib_start"] = {name: rss_mib(pid) for name, pid in pids.items()}
+        for level in levels:
+            row = {}
+            for name, url, plays, weights, area in (
+                    ("ours", ours.url, journeys.OURS, journeys.OURS_WEIGHTS, AREA),
+                    ("starter", starter_url, journeys.STARTER, journeys.STARTER_WEIGHTS, None)):
+                spies = []
+                if args.profile and name == "ours" and level == 20:
+                    report["profiles"], spies = profile(pids, min(20, int(args.seconds)), OUT)
+                result = asyncio.run(load.run(url, plays, weights, level, args.seconds, area=area))
+                for spy in spies:
+                    spy.wait(timeout=60)
+                row[name] = result.summary()
+                print(f"  {name:8} {level:3} users: {row[name]}", flush=True)
+            report["levels"].append(row)
+        report["memory"] = []
+        for batch in range(1, 4):
+            failures = asyncio.run(load.conversations(ours.url, journeys.OURS, journeys.OURS_WEIGHTS,
+                                                      args.memory_conversations, 20, area=AREA, seed=batch))
+            rss = {name: rss_mib(pid) for name, pid in pids.items()}
+            report["memory"].append({"batch": batch, "conversations": args.memory_conversations * batch,
+                                     "failed_messages": failures, "rss_mib": rss})
+            print(f"  memory after batch {batch}: {rss} (failed messages: {failures})", flush=True)
+    finally:
+        ours.stop()
+        os.killpg(starter.pid, signal.SIGTERM)
+        starter.wait(timeout=60)
+    (OUT / "bench.json").write_text(json.dumps(report, indent=2))
+    print("\n" + table(report["levels"]))
+    print(f"\nResults: {(OUT / 'bench.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# `make cluster`: the production topology on this machine, on loopback (docs/deployment.md):
+# PostgreSQL (conversations and intake records), Redis (conversation locks), two action
+# servers, two Rasa servers, nginx in front of both, and the relay. Ctrl-C stops it all.
+#
+# Settings (environment): CLUSTER_PORT (nginx, 8000), RASA_PORTS ("5105 5106"),
+# ACTIONS_PORTS ("5155 5156"), ACTIONS_LB_PORT (5150), CLUSTER_DB_PREFIX (phb_cluster),
+# CLUSTER_DIR (var/cluster), LOG_DIR ($CLUSTER_DIR/logs), PHB_INTAKE_KEY, CORS_ORIGINS.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+CLUSTER_PORT=${CLUSTER_PORT:-8000}
+read -ra rasa_ports <<< "${RASA_PORTS:-5105 5106}"
+read -ra actions_ports <<< "${ACTIONS_PORTS:-5155 5156}"
+ACTIONS_LB_PORT=${ACTIONS_LB_PORT:-5150}
+CLUSTER_DB_PREFIX=${CLUSTER_DB_PREFIX:-phb_cluster}
+CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
+LOG_DIR=$(realpath -m "${LOG_DIR:-$CLUSTER_DIR/logs}")
+export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_DIR LOG_DIR
+mkdir -p "$CLUSTER_DIR" "$LOG_DIR"
+
+pids=()
+started_postgres=0 started_redis=0
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping the cluster..."
+  kill "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null
+  # Only what this script started: a PostgreSQL or Redis already running is left as it was.
+  [ $started_redis = 1 ] && scripts/redis.sh stop
+  [ $started_postgres = 1 ] && scripts/postgres.sh stop
+  echo "Stopped."
+}
+trap 'stop_all; exit 0' INT TERM HUP
+trap stop_all EXIT
+
+command -v nginx >/dev/null || scripts/apt_install.sh nginx nginx || exit 1
+scripts/postgres.sh running || started_postgres=1
+scripts/postgres.sh start >/dev/null || exit 1
+redis-cli -h 127.0.0.1 -p "${PHB_REDIS_PORT:-56379}" ping >/dev/null 2>&1 || started_redis=1
+read -r REDIS_HOST REDIS_PORT <<< "$(scripts/redis.sh start)" || exit 1
+export REDIS_HOST REDIS_PORT
+TRACKER_STORE_URL=$(scripts/postgres.sh createdb "${CLUSTER_DB_PREFIX}_conversations") || exit 1
+DATABASE_URL=$(scripts/postgres.sh createdb "${CLUSTER_DB_PREFIX}_intake") || exit 1
+export TRACKER_STORE_URL DATABASE_URL
+export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_LB_PORT/webhook"
+# The intake key (a development one if none is set) and the intake schema.
+source scripts/intake_env.sh
+# Rasa makes its `events` table on start; made first here, so two servers starting together do not race.
+.venv/bin/python -c "
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+SQLTrackerStore.SQLEvent.__table__.create(sa.create_engine('$TRACKER_STORE_URL'), checkfirst=True)" \
+  >"$LOG_DIR/tracker-schema.log" 2>&1 || { cat "$LOG_DIR/tracker-schema.log" >&2; exit 1; }
+
+read -ra cors <<< "${CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
+export SANIC_HOST=127.0.0.1
+RASA_UPSTREAMS="" ACTIONS_UPSTREAMS=""
+for port in "${actions_ports[@]}"; do
+  setsid .venv/bin/rasa run actions --actions actions --port "$port" >"$LOG_DIR/actions-$port.log" 2>&1 &
+  pids+=($!)
+  ACTIONS_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
+done
+for port in "${rasa_ports[@]}"; do
+  setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$port" \
+    --credentials credentials.yml --endpoints deploy/endpoints.yml --cors "${cors[@]}" >"$LOG_DIR/rasa-$port.log" 2>&1 &
+  pids+=($!)
+  RASA_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
+done
+export RASA_UPSTREAMS ACTIONS_UPSTREAMS
+.venv/bin/python deploy/fill.py deploy/nginx.conf > "$CLUSTER_DIR/nginx.conf" || exit 1
+nginx -t -p "$CLUSTER_DIR" -c "$CLUSTER_DIR/nginx.conf" >"$LOG_DIR/nginx-check.log" 2>&1 \
+  || { cat "$LOG_DIR/nginx-check.log" >&2; exit 1; }
+nginx -p "$CLUSTER_DIR" -c "$CLUSTER_DIR/nginx.conf" -g "daemon off;" >"$LOG_DIR/nginx.log" 2>&1 &
+pids+=($!)
+setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR/relay.log" 2>&1 &
+pids+=($!)
+
+echo "Starting the cluster: nginx on $CLUSTER_PORT, Rasa on ${rasa_ports[*]}, actions on ${actions_ports[*]}..."
+for _ in $(seq 1 300); do
+  up=1
+  for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || up=0; done
+  for port in "${actions_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null || up=0; done
+  curl -fs "http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/" >/dev/null || up=0
+  if [ $up = 1 ]; then
+    cat <<MSG
+
+The cluster is ready.
+  Chat through nginx:  curl -s -X POST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
+                         -H 'Content-Type: application/json' \\
+                         -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?"}'
+  Conversations:       $TRACKER_STORE_URL
+  Intake records:      $DATABASE_URL
+  Locks:               redis://$REDIS_HOST:$REDIS_PORT/1
+  Logs:                $LOG_DIR/
+Press Ctrl-C to stop.
+MSG
+    wait -n "${pids[@]}"
+    echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
+    exit 1
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see $LOG_DIR/." >&2; tail -n 5 "$LOG_DIR"/*.log >&2; exit 1; }
+  done
+  sleep 1
+done
+echo "The cluster did not start within 300 seconds; see $LOG_DIR/." >&2
+exit 1

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A throwaway Redis on loopback for the cluster (Rasa's lock store): Debian's `redis-server`
+# package, installed here when missing if we are root.
+#   scripts/redis.sh start    start it; prints its host and port ("127.0.0.1 56379")
+#   scripts/redis.sh stop     stop it
+set -euo pipefail
+PORT=${PHB_REDIS_PORT:-56379}
+DIR=${PHB_REDIS_DIR:-/tmp/phb-redis-$PORT}
+
+ensure() {
+  command -v redis-server >/dev/null && return 0
+  "$(dirname "$0")/apt_install.sh" redis-server Redis
+}
+
+start() {
+  ensure
+  mkdir -p "$DIR"
+  if ! redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1; then
+    # Locks only: nothing to keep on disk.
+    redis-server --bind 127.0.0.1 --port "$PORT" --dir "$DIR" --save "" --appendonly no --daemonize yes \
+      --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --protected-mode yes
+    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null || { cat "$DIR/redis.log" >&2; exit 1; }
+  echo "127.0.0.1 $PORT"
+}
+
+stop() {
+  redis-cli -h 127.0.0.1 -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

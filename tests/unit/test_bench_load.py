@@ -1,0 +1,16 @@
+"""The load generator's figures (bench/load.py): percentiles and rates from known latencies."""
+from bench.load import Result
+
+
+def test_percentiles_and_rate_from_known_latencies():
+    result = Result(concurrency=20, seconds=10.0, latencies=[i / 1000 for i in range(1, 101)], errors=2,
+                    conversations=9)
+    summary = result.summary()
+    assert summary["messages"] == 100 and summary["msgs_per_s"] == 10.0
+    assert summary["p50_ms"] == 50.5 and summary["p95_ms"] == 95.0 and summary["p99_ms"] == 99.0
+    assert (summary["errors"], summary["conversations"], summary["concurrency"]) == (2, 9, 20)
+
+
+def test_one_message_is_every_percentile():
+    summary = Result(1, 1.0, latencies=[0.2]).summary()
+    assert summary["p50_ms"] == summary["p99_ms"] == 200.0
