@@ -210,6 +210,7 @@ def main(argv=None):
 
     starter_dir = WORK / "starter"
     shutil.rmtree(starter_dir, ignore_errors=True)
+    starter_dir.mkdir()
     print("Training Rasa's starter assistant (rasa init --no-prompt)...", flush=True)
     report["starter_init_and_train_s"] = timed([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir",
                                                 str(starter_dir)], WORK, WORK / "logs" / "starter-train.log")

@@ -60,7 +60,10 @@ class InsightBroker(EventBroker):
             while len(self._waiting) > MAX_WAITING:
                 self._waiting.popleft()
                 self._dropped += 1
-            self._wake.notify()
+            # Wake the writer only for a full batch: otherwise it writes every flush_seconds, so
+            # facts go in batches rather than one transaction each (measured in docs/benchmarks.md).
+            if len(self._waiting) >= BATCH:
+                self._wake.notify()
 
     def _take(self) -> list:
         with self._wake:

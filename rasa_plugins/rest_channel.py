@@ -19,6 +19,7 @@ from sanic.request import Request
 
 from bot import chat_request
 from bot.messages import render
+from rasa_plugins import speedups  # noqa: F401 - applies Rasa speed-ups in the server that loads this channel
 
 logger = logging.getLogger(__name__)
 

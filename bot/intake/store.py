@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from bot.intake import models
 from bot.intake.crypto import KeyMissing
@@ -45,7 +46,11 @@ def engine_for(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        # A pool of open connections: SQLAlchemy 1.4 opens a new SQLite connection for every
+        # transaction by default, and setting the pragmas below each time was 9% of the Rasa
+        # server's CPU under load (the insight broker writes here; docs/benchmarks.md).
+        pool = {} if path in ("", ":memory:") else {"poolclass": QueuePool}
+        engine = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
