@@ -76,13 +76,14 @@ setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR/
 pids+=($!)
 
 echo "Starting the cluster: nginx on $CLUSTER_PORT, Rasa on ${rasa_ports[*]}, actions on ${actions_ports[*]}..."
-for _ in $(seq 1 300); do
-  up=1
-  for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || up=0; done
-  for port in "${actions_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null || up=0; done
-  curl -fs "http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/" >/dev/null || up=0
-  if [ $up = 1 ]; then
-    cat <<MSG
+all_up() {
+  local port
+  for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || return 1; done
+  for port in "${actions_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null || return 1; done
+  curl -fs "http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/" >/dev/null
+}
+ready_message() {
+  cat <<MSG
 
 The cluster is ready.
   Chat through nginx:  curl -s -X POST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
@@ -94,14 +95,6 @@ The cluster is ready.
   Logs:                $LOG_DIR/
 Press Ctrl-C to stop.
 MSG
-    wait -n "${pids[@]}"
-    echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
-    exit 1
-  fi
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see $LOG_DIR/." >&2; tail -n 5 "$LOG_DIR"/*.log >&2; exit 1; }
-  done
-  sleep 1
-done
-echo "The cluster did not start within 300 seconds; see $LOG_DIR/." >&2
-exit 1
+}
+source scripts/serve.sh
+wait_then_serve 300

@@ -52,10 +52,12 @@ setsid .venv/bin/phb-widget serve --port "$WIDGET_PORT" --server "http://127.0.0
 pids+=($!)
 
 echo "Starting the action server (port $ACTIONS_PORT) and the Rasa server (port $RASA_PORT)..."
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
-     && curl -fs "http://127.0.0.1:$WIDGET_PORT/phb-chat.js" >/dev/null; then
-    cat <<MSG
+all_up() {
+  curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
+    && curl -fs "http://127.0.0.1:$WIDGET_PORT/phb-chat.js" >/dev/null
+}
+ready_message() {
+  cat <<MSG
 
 The assistant is ready.
   In a browser:    http://localhost:$WIDGET_PORT  (a demo ICB page with the chat widget)
@@ -67,14 +69,6 @@ The assistant is ready.
   Logs:            $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/relay.log, $LOG_DIR/widget.log
 Press Ctrl-C to stop.
 MSG
-    wait -n "${pids[@]}"
-    echo "A server stopped unexpectedly; see $LOG_DIR/." >&2
-    exit 1
-  fi
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see $LOG_DIR/." >&2; tail -n 20 "$LOG_DIR"/*.log >&2; exit 1; }
-  done
-  sleep 1
-done
-echo "The servers did not start within 120 seconds; see $LOG_DIR/." >&2
-exit 1
+}
+source scripts/serve.sh
+wait_then_serve 120
