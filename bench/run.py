@@ -166,8 +166,8 @@ def check_journeys(url, plays, area):
                 raise SystemExit(f"journey {name!r}: no answer to {text!r} ({answer.status_code})")
 
 
-def profile(pids, seconds, out_dir) -> dict:
-    """py-spy samples of our servers while a load runs; returns the files written."""
+def profile(pids, seconds, out_dir) -> tuple[dict, list]:
+    """Start py-spy on our servers while a load runs; returns the files it writes and its processes."""
     files = {}
     procs = []
     for name, pid in pids.items():
