@@ -79,23 +79,28 @@ def wait_for(url, proc, seconds=300) -> float:
 
 
 class Ours:
-    """scripts/run.sh, as `make run` starts it, on free ports."""
+    """scripts/run.sh, as `make run` starts it, on free ports, with its files in `work`.
+    Also used by tests/e2e/test_lockdown.py."""
 
-    def __init__(self):
+    def __init__(self, work: pathlib.Path = WORK, **extra_env):
         from cryptography.fernet import Fernet
 
         self.ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "WIDGET_PORT": free_port()}
         self.url = f"http://127.0.0.1:{self.ports['RASA_PORT']}"
-        (WORK / "intake.db").unlink(missing_ok=True)
-        env = quiet_env(**{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(WORK / "logs"),
-                        DATABASE_URL=f"sqlite:///{WORK / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode())
-        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(WORK / "run.out", "w"),
+        self.widget_origin = f"http://localhost:{self.ports['WIDGET_PORT']}"
+        self.out = work / "run.out"
+        (work / "intake.db").unlink(missing_ok=True)
+        env = quiet_env(**{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(work / "logs"),
+                        DATABASE_URL=f"sqlite:///{work / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+                        **extra_env)
+        # Its own session: the signal that stops it must not reach whoever started it.
+        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         # Ready as run.sh says it: Rasa, the action server and the widget all answer.
         start = time.monotonic()
-        while "The assistant is ready." not in (WORK / "run.out").read_text():
+        while "The assistant is ready." not in self.out.read_text():
             if self.proc.poll() is not None or time.monotonic() - start > 300:
-                raise SystemExit(f"scripts/run.sh did not start; see {WORK}/run.out")
+                raise RuntimeError(f"scripts/run.sh did not start:\n{self.out.read_text()[-3000:]}")
             time.sleep(0.25)
         self.ready_seconds = round(time.monotonic() - start, 1)
 
@@ -117,9 +122,10 @@ class Ours:
                 found["rasa"] = int(proc.name)
         return found
 
-    def stop(self):
+    def stop(self) -> int:
+        """Stop it as Ctrl-C would; returns its exit status."""
         self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=60)
+        return self.proc.wait(timeout=60)
 
 
 def rss_mib(pid) -> float:

@@ -2,52 +2,17 @@
 default: Rasa's HTTP API is off, browsers may call it only from the configured origins, and the
 action server cannot be reached from another machine. With RASA_API_TOKEN the API is on, behind
 that token."""
-import os
 import pathlib
-import signal
 import socket
-import subprocess
-import time
 
 import pytest
 import requests
 from cryptography.fernet import Fernet
 
-from tests.e2e.conftest import MODEL, ROOT, Chat, free_port, text_of
+from bench.run import Ours as RunScript
+from tests.e2e.conftest import MODEL, Chat, text_of
 
-READY = "The assistant is ready."
-START_TIMEOUT = 240
 EVIL = "http://evil.example"
-
-
-class RunScript:
-    def __init__(self, tmp, **extra_env):
-        self.ports = {name: free_port() for name in ("RASA_PORT", "ACTIONS_PORT", "WIDGET_PORT")}
-        self.url = f"http://127.0.0.1:{self.ports['RASA_PORT']}"
-        self.widget_origin = f"http://localhost:{self.ports['WIDGET_PORT']}"
-        env = dict(os.environ, **{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(tmp / "logs"),
-                   DATABASE_URL=f"sqlite:///{tmp / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode(),
-                   TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", **extra_env)
-        self.out = tmp / "run.out"
-        self.started = time.monotonic()
-        # Its own session: the signal that stops it below must not reach pytest.
-        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        self.ready_after = self._wait_until_ready()
-
-    def _wait_until_ready(self):
-        deadline = self.started + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if READY in self.out.read_text():
-                return time.monotonic() - self.started
-            if self.proc.poll() is not None:
-                pytest.fail(f"scripts/run.sh stopped:\n{self.out.read_text()[-3000:]}")
-            time.sleep(0.5)
-        pytest.fail(f"scripts/run.sh was not ready within {START_TIMEOUT}s:\n{self.out.read_text()[-3000:]}")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.proc.wait(timeout=60) == 0, "Ctrl-C (or SIGTERM) stops it cleanly"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +21,7 @@ def default_run(tmp_path_factory):
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     run = RunScript(tmp_path_factory.mktemp("run-default"))
     yield run
-    run.stop()
+    assert run.stop() == 0, "Ctrl-C (or SIGTERM) stops it cleanly"
 
 
 def test_the_http_api_is_off(default_run):
@@ -111,7 +76,7 @@ def test_with_a_token_the_api_is_on_and_needs_it(tmp_path_factory):
         assert requests.get(run.url + "/status", params={"token": "wrong"}, timeout=10).status_code == 401
         assert requests.get(run.url + "/status", params={"token": token}, timeout=10).status_code == 200
     finally:
-        run.stop()
+        assert run.stop() == 0
 
 
 def outward_address():
