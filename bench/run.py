@@ -2,12 +2,15 @@
 
 1. Trains the starter (`rasa init --no-prompt`) in var/bench/starter, timed; with --train-ours,
    also times a full training of ours.
-2. Starts ours with scripts/run.sh (what `make run` runs: in-memory tracker store, SQLite) and
-   times how long until it answers; starts the starter with `rasa run`.
+2. Starts ours with scripts/run.sh (what `make run` runs: in-memory tracker store, SQLite; only
+   the idle limit differs, --idle-minutes) and times how long until it answers; starts the
+   starter with `rasa run`.
 3. Plays realistic conversations (bench/journeys.py) at each concurrency, ours then the starter,
    and reports p50/p95/p99 latency per message and messages per second, with ratios.
 4. With --profile, records 20 s of py-spy samples from our Rasa and action servers at 20 users.
-5. Plays three batches of whole conversations and reports the servers' resident memory after each.
+5. With --cluster, measures deploy/cluster.sh (two Rasa servers behind nginx, PostgreSQL, Redis)
+   on the same machine at the same levels.
+6. Plays three batches of whole conversations and reports the servers' resident memory after each.
 
 Results: results/bench/bench.json and a Markdown table on standard output (docs/benchmarks.md).
 """
@@ -128,6 +131,56 @@ class Ours:
         return self.proc.wait(timeout=60)
 
 
+class Cluster:
+    """deploy/cluster.sh (`make cluster`: PostgreSQL, Redis, 2 Rasa servers, 2 action servers, nginx)
+    on free ports, with its files in `work` and its databases named `prefix`_*.
+    Also used by tests/e2e/test_cluster.py."""
+
+    READY = "The cluster is ready."
+
+    def __init__(self, work: pathlib.Path, prefix: str, start_timeout: float = 420, **extra_env):
+        from cryptography.fernet import Fernet
+
+        self.prefix = prefix
+        self.rasa_ports = [free_port(), free_port()]
+        env = quiet_env(CLUSTER_PORT=str(free_port()), RASA_PORTS=" ".join(map(str, self.rasa_ports)),
+                        ACTIONS_PORTS=f"{free_port()} {free_port()}", ACTIONS_LB_PORT=str(free_port()),
+                        CLUSTER_DB_PREFIX=prefix, CLUSTER_DIR=str(work), PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+                        **extra_env)
+        self.url = f"http://127.0.0.1:{env['CLUSTER_PORT']}"
+        self.out = work / "cluster.out"
+        self.proc = subprocess.Popen(["deploy/cluster.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        start = time.monotonic()
+        while self.READY not in self.out.read_text():
+            if self.proc.poll() is not None or time.monotonic() - start > start_timeout:
+                self.proc.kill()
+                raise RuntimeError(f"deploy/cluster.sh did not start:\n{self.out.read_text()[-3000:]}")
+            time.sleep(0.5)
+        self.ready_seconds = round(time.monotonic() - start, 1)
+
+    def database_url(self, name: str) -> str:
+        """The URL of one of its databases: "conversations" or "intake"."""
+        base = subprocess.run(["scripts/postgres.sh", "url"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        return f"{base.rsplit('/', 1)[0]}/{self.prefix}_{name}"
+
+    def stop(self) -> int:
+        """Stop it as Ctrl-C would, then drop its databases; returns its exit status."""
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=60)
+        admin = create_engine(self.database_url("conversations").rsplit("/", 1)[0] + "/phb",
+                              isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with admin.connect() as c:
+            for name in ("conversations", "intake"):
+                c.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)'))
+        admin.dispose()
+        return status
+
+
 def rss_mib(pid) -> float:
     """Resident memory of a process and all its descendants."""
     total, todo = 0, [pid]
@@ -190,13 +243,31 @@ def table(rows) -> str:
     lines = ["| concurrent | assistant | msgs/s | p50 ms | p95 ms | p99 ms | errors | ratio msgs/s | ratio p95 |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for level in rows:
-        ours, starter = level["ours"], level["starter"]
-        for label, r in (("ours", ours), ("starter", starter)):
-            ratio = (f"{ours['msgs_per_s'] / starter['msgs_per_s']:.2f}", f"{ours['p95_ms'] / starter['p95_ms']:.2f}") \
-                if label == "ours" else ("", "")
+        starter = level["starter"]
+        for label in ("ours", "cluster", "starter"):
+            if label not in level:
+                continue
+            r = level[label]
+            ratio = (f"{r['msgs_per_s'] / starter['msgs_per_s']:.2f}", f"{r['p95_ms'] / starter['p95_ms']:.2f}") \
+                if label != "starter" else ("", "")
             lines.append(f"| {r['concurrency']} | {label} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
                          f"{r['p99_ms']} | {r['errors']} | {ratio[0]} | {ratio[1]} |")
     return "\n".join(lines)
+
+
+def measure_cluster(report, levels, seconds) -> None:
+    """The production topology on the same machine, at the same levels, added to each row."""
+    cluster = Cluster(WORK / "cluster", "phb_bench_" + os.urandom(3).hex())
+    report["cluster_ready_s"] = cluster.ready_seconds
+    print(f"Ready: cluster (deploy/cluster.sh) {cluster.ready_seconds}s", flush=True)
+    try:
+        check_journeys(cluster.url, journeys.OURS, AREA)
+        for level, row in zip(levels, report["levels"]):
+            result = asyncio.run(load.run(cluster.url, journeys.OURS, journeys.OURS_WEIGHTS, level, seconds, area=AREA))
+            row["cluster"] = result.summary()
+            print(f"  {'cluster':8} {level:3} users: {row['cluster']}", flush=True)
+    finally:
+        cluster.stop()
 
 
 def main(argv=None):
@@ -204,8 +275,12 @@ def main(argv=None):
     parser.add_argument("--levels", default="1,20,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per level")
     parser.add_argument("--memory-conversations", type=int, default=1000, help="conversations per memory batch")
+    parser.add_argument("--idle-minutes", type=float, default=1.0,
+                        help="ours forgets conversations idle this long (make run: 60), so that memory can level off")
     parser.add_argument("--train-ours", action="store_true", help="also time a full training of our model")
     parser.add_argument("--profile", action="store_true", help="record py-spy profiles at 20 users")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also measure deploy/cluster.sh (2 Rasa servers behind nginx, PostgreSQL, Redis)")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
@@ -225,7 +300,7 @@ def main(argv=None):
         report["ours_train_s"] = timed([str(BIN / "rasa"), "train", "--force", "--out", str(WORK / "models"),
                                         "--fixed-model-name", "phb"], ROOT, WORK / "logs" / "ours-train.log")
 
-    ours = Ours()
+    ours = Ours(PHB_TRACKER_IDLE_MINUTES=str(args.idle_minutes))
     report["ours_run_ready_s"] = ours.ready_seconds
     starter, starter_url, report["starter_ready_s"] = start_starter(starter_dir / "models")
     print(f"Ready: ours (scripts/run.sh) {ours.ready_seconds}s, starter {report['starter_ready_s']}s", flush=True)
@@ -248,6 +323,8 @@ def main(argv=None):
                 row[name] = result.summary()
                 print(f"  {name:8} {level:3} users: {row[name]}", flush=True)
             report["levels"].append(row)
+        if args.cluster:
+            measure_cluster(report, levels, args.seconds)
         report["memory"] = []
         for batch in range(1, 4):
             failures = asyncio.run(load.conversations(ours.url, journeys.OURS, journeys.OURS_WEIGHTS,

@@ -51,11 +51,14 @@ class Stack:
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.endpoints = tmp / "endpoints.yml"
-        # As endpoints.yml, with this run's action server: the insight broker writes to this run's database.
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            "event_broker:\n  type: rasa_plugins.insight_broker.InsightBroker\n  flush_seconds: 0.2\n"
-            + (yaml.safe_dump({"tracker_store": tracker_store}) if tracker_store else ""))
+        # endpoints.yml with this run's action server and, if given, another tracker store; the
+        # insight broker writes to this run's database (env) and flushes often, for the tests.
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{self.actions_port}/webhook"
+        endpoints["event_broker"]["flush_seconds"] = 0.2
+        if tracker_store:
+            endpoints["tracker_store"] = tracker_store
+        self.endpoints.write_text(yaml.safe_dump(endpoints))
         self.procs, self.log_files, self.logs = {}, {}, []
 
     def _start(self, name, command):
@@ -112,6 +115,19 @@ def intake_env(tmp, database_url=None):
     if migrated.returncode != 0:
         pytest.fail(f"the intake database could not be made:\n{migrated.stderr}")
     return env
+
+
+@pytest.fixture(scope="session")
+def trained_agent():
+    """The trained model, loaded once for the tests that check it directly (no servers), with our
+    speed-ups, as the server loads it (our REST channel imports them)."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
+    from rasa.core.agent import Agent
+
+    import rasa_plugins.speedups  # noqa: F401 - as in the server
+
+    return Agent.load(str(MODEL))
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from bot import eligibility, money_options, outcomes
 from bot.areas import areas_for_choice
 from bot.intake import questions as intake
 from bot.intake.replies import change_label
-from tests.e2e.conftest import MODEL, ROOT
+from tests.e2e.conftest import ROOT
 
 
 def requests_not_answers():
@@ -82,13 +82,8 @@ def reaches_the_intake(intent):
 
 
 @pytest.fixture(scope="module")
-def parse():
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(MODEL))
-    return lambda text: asyncio.run(agent.parse_message(text))["intent"]["name"]
+def parse(trained_agent):
+    return lambda text: asyncio.run(trained_agent.parse_message(text))["intent"]["name"]
 
 
 def test_no_button_or_offered_word_is_taken_for_a_request(parse):

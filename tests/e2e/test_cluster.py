@@ -6,22 +6,17 @@ intake record duplicated."""
 import collections
 import concurrent.futures
 import json
-import os
 import random
 import secrets
-import signal
-import subprocess
-import time
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from tests.e2e.conftest import MODEL, ROOT, free_port
+from bench.run import Cluster
+from tests.e2e.conftest import MODEL
 
-READY = "The cluster is ready."
 START_TIMEOUT = 420
 CONVERSATIONS = 200
 AT_ONCE = 20
@@ -40,33 +35,15 @@ def cluster(tmp_path_factory, postgres_server):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     tmp = tmp_path_factory.mktemp("cluster")
-    prefix = "phb_test_cluster_" + secrets.token_hex(3)
-    env = dict(os.environ, CLUSTER_PORT=str(free_port()), RASA_PORTS=f"{free_port()} {free_port()}",
-               ACTIONS_PORTS=f"{free_port()} {free_port()}", ACTIONS_LB_PORT=str(free_port()), CLUSTER_DB_PREFIX=prefix,
-               CLUSTER_DIR=str(tmp), PHB_INTAKE_KEY=Fernet.generate_key().decode(), TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_TELEMETRY_ENABLED="false")
-    out = tmp / "cluster.out"
-    proc = subprocess.Popen(["deploy/cluster.sh"], cwd=ROOT, env=env, stdout=open(out, "w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    deadline = time.monotonic() + START_TIMEOUT
-    while READY not in out.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"deploy/cluster.sh did not start:\n{out.read_text()[-3000:]}")
-        time.sleep(1)
-    base = postgres_server.rsplit("/", 1)[0]
     try:
-        yield {"url": f"http://127.0.0.1:{env['CLUSTER_PORT']}", "dir": tmp,
-               "rasa_ports": env["RASA_PORTS"].split(), "tracker_url": f"{base}/{prefix}_conversations",
-               "intake_url": f"{base}/{prefix}_intake"}
+        running = Cluster(tmp, "phb_test_cluster_" + secrets.token_hex(3), start_timeout=START_TIMEOUT)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield {"url": running.url, "dir": tmp, "rasa_ports": [str(p) for p in running.rasa_ports],
+               "tracker_url": running.database_url("conversations"), "intake_url": running.database_url("intake")}
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-        admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            for name in ("conversations", "intake"):
-                c.execute(text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
-        admin.dispose()
+        running.stop()
 
 
 def play(url, journey, seed):

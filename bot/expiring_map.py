@@ -1,0 +1,61 @@
+"""A map that forgets entries nobody has used for a while: the in-memory conversations.
+
+`make run` keeps conversations in memory. Rasa's own in-memory store keeps every conversation
+until the server stops, so memory grows with every visitor and old conversations stay readable.
+Here a conversation left alone for `idle_seconds` is forgotten; a person who comes back after
+that starts afresh, as they would after Rasa's session expiry. Entries are kept in order of last
+use, so forgetting looks only at the oldest ones.
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Callable, Generic, Iterator, Optional, TypeVar
+
+V = TypeVar("V")
+
+
+class ExpiringMap(Generic[V]):
+    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        if idle_seconds <= 0:
+            raise ValueError("idle_seconds must be more than 0")
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: str) -> Optional[V]:
+        """The value, marked as used now; None if there is none or it was forgotten."""
+        self.forget_idle()
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries[key] = (self._clock(), entry[1])
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: str, value: V) -> None:
+        self.forget_idle()
+        self._entries[key] = (self._clock(), value)
+        self._entries.move_to_end(key)
+
+    def forget_idle(self) -> int:
+        """Forgets every entry idle for longer than `idle_seconds`; says how many."""
+        oldest_kept = self._clock() - self.idle_seconds
+        forgotten = 0
+        while self._entries:
+            key, (used, _) = next(iter(self._entries.items()))
+            if used >= oldest_kept:
+                break
+            del self._entries[key]
+            forgotten += 1
+        return forgotten
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def keys(self) -> Iterator[str]:
+        self.forget_idle()
+        return iter(list(self._entries))

@@ -1,0 +1,77 @@
+"""The in-memory tracker store for `make run`: fast, and forgets idle conversations.
+
+Rasa's InMemoryTrackerStore keeps each conversation as JSON and rebuilds it, event by event,
+every time it is read; with an event broker it rebuilds it once more on every save, to find the
+new events. That was 10% of the server's CPU at 20 conversations (docs/benchmarks.md). It also
+keeps every conversation until the server stops.
+
+This store keeps what Rasa's `retrieve` would return (the tracker of the last session) as the
+object itself, counts the events it has passed to the event broker, and forgets a conversation
+idle for `idle_minutes` (bot/expiring_map.py). Rasa's lock store lets only one message of a
+conversation be handled at a time, so handing out the kept object is safe on one server; for more
+than one server, use the SQL tracker store in deploy/.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+
+from bot.expiring_map import ExpiringMap
+
+# How long an idle conversation is kept, unless endpoints.yml or this variable says otherwise.
+DEFAULT_IDLE_MINUTES = 60.0
+IDLE_MINUTES_VARIABLE = "PHB_TRACKER_IDLE_MINUTES"
+
+
+@dataclass
+class _Kept:
+    tracker: DialogueStateTracker
+    published: int  # events already passed to the event broker
+
+
+def _starts_a_later_session(tracker: DialogueStateTracker) -> bool:
+    """True if a session starts after the first event (Rasa then keeps only the last session)."""
+    events = tracker.events
+    for index in range(len(events) - 1, 0, -1):
+        event = events[index]
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
+            return True
+    return False
+
+
+class ForgetfulMemoryTrackerStore(TrackerStore):
+    def __init__(self, domain, event_broker=None, idle_minutes: float = DEFAULT_IDLE_MINUTES,
+                 clock=time.monotonic, **kwargs) -> None:
+        minutes = float(os.environ.get(IDLE_MINUTES_VARIABLE) or idle_minutes)
+        self._kept: ExpiringMap[_Kept] = ExpiringMap(minutes * 60, clock=clock)
+        super().__init__(domain, event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        kept = self._kept.get(tracker.sender_id)
+        if self.event_broker is not None:
+            # As Rasa's stores do: the events beyond those of the tracker last saved.
+            start = kept.published if kept else 0
+            new_events = list(itertools.islice(tracker.events, start, None))
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+        if _starts_a_later_session(tracker):
+            tracker = get_trackers_for_conversation_sessions(tracker)[-1]
+        self._kept.put(tracker.sender_id, _Kept(tracker, len(tracker.events)))
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        kept = self._kept.get(sender_id)
+        return kept.tracker if kept else None
+
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        # Earlier sessions are not kept: the last session is the whole of what is known.
+        return await self.retrieve(sender_id)
+
+    async def keys(self) -> Iterable[str]:
+        return list(self._kept.keys())
