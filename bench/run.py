@@ -141,6 +141,7 @@ class Cluster:
     def __init__(self, work: pathlib.Path, prefix: str, start_timeout: float = 420, **extra_env):
         from cryptography.fernet import Fernet
 
+        work.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
         self.rasa_ports = [free_port(), free_port()]
         env = quiet_env(CLUSTER_PORT=str(free_port()), RASA_PORTS=" ".join(map(str, self.rasa_ports)),
@@ -166,18 +167,21 @@ class Cluster:
         return f"{base.rsplit('/', 1)[0]}/{self.prefix}_{name}"
 
     def stop(self) -> int:
-        """Stop it as Ctrl-C would, then drop its databases; returns its exit status."""
+        """Drop its databases, then stop it as Ctrl-C would (which also stops PostgreSQL if it
+        started it); returns its exit status."""
         from sqlalchemy import create_engine, text
         from sqlalchemy.pool import NullPool
 
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=60)
-        admin = create_engine(self.database_url("conversations").rsplit("/", 1)[0] + "/phb",
-                              isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            for name in ("conversations", "intake"):
-                c.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            admin = create_engine(self.database_url("conversations").rsplit("/", 1)[0] + "/phb",
+                                  isolation_level="AUTOCOMMIT", poolclass=NullPool)
+            with admin.connect() as c:
+                for name in ("conversations", "intake"):
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)'))
+            admin.dispose()
+        finally:
+            self.proc.send_signal(signal.SIGTERM)
+            status = self.proc.wait(timeout=60)
         return status
 
 

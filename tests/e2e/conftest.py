@@ -251,12 +251,12 @@ def new_page(browser):
         context.close()
 
 
-# ---- Production's storage: conversations in Rasa's SQL tracker store, intake records in PostgreSQL ----
+# ---- Production's storage: conversations in our SQL tracker store, intake records in PostgreSQL ----
 
 def tracker_store_config(database_url):
-    url = make_url(database_url)
-    return {"type": "SQL", "dialect": "postgresql", "url": url.host, "port": url.port, "db": url.database,
-            "username": url.username}
+    """As deploy/endpoints.yml: our SQL tracker store (rasa_plugins/sql_tracker_store.py)."""
+    production = yaml.safe_load((ROOT / "deploy" / "endpoints.yml").read_text())["tracker_store"]
+    return {"type": production["type"], "dialect": "postgresql", "url": database_url}
 
 
 @pytest.fixture(scope="session")
