@@ -1,4 +1,4 @@
-"""The NLU cache (bot/parse_cache.py, rasa_plugins/speedups.py) gives the trained model's own answer.
+"""The NLU cache (bot/parse_cache.py, rasa_plugins/nlu_reuse.py) gives the trained model's own answer.
 
 Every button of every guide is understood once by the model and then taken from the cache; both
 must equal what Rasa's unpatched parse gives. Typed text is never kept.
@@ -7,7 +7,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_plugins import speedups
+from rasa_plugins import nlu_reuse
 from tests.e2e.test_answers_reach_the_guide import button_texts, intake_button_texts
 
 TYPED = ["what is a personal health budget?", "Jo Bench", "12th March 1950", "yes please"]
@@ -22,7 +22,7 @@ def offering(texts):
 
 
 def uncached(processor, text, tracker):
-    return speedups._rasa_parse_message_with_graph(processor, UserMessage(text), tracker)
+    return nlu_reuse._rasa_parse_message_with_graph(processor, UserMessage(text), tracker)
 
 
 def test_offered_buttons_get_the_models_own_answer_from_the_cache(trained_agent):

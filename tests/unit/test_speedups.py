@@ -1,4 +1,6 @@
-"""rasa_plugins/speedups.py: the cached validator judges action server answers as Rasa's own did."""
+"""rasa_plugins/speedups.py and action_connection.py keep Rasa's behaviour: action answers are
+validated as before, events are found by type as before, and action calls over kept connections
+arrive as sent."""
 import json
 
 import jsonschema
@@ -89,7 +91,7 @@ def test_action_calls_reuse_one_connection_and_send_the_same_json():
 
 
 def test_action_bodies_encode_as_json_would():
-    from rasa_plugins.speedups import _encode
+    from rasa_plugins.action_connection import _encode
 
     for body in ({"a": float("nan"), "b": float("inf")}, {"x": "a/b é ✓", "big": 2**70, "t": (1, 2.5)}, {1: None}):
         assert json.loads(_encode(body)) == json.loads(json.dumps(body))
