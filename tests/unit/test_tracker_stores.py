@@ -3,26 +3,17 @@
 Rasa falls back to its own in-memory store, with only a warning, when a named store cannot be
 imported: this fails instead. And our SQL store stores and streams what Rasa's own does.
 """
-import asyncio
+import pathlib
 
-from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import read_endpoint_config
 
 from rasa_plugins.memory_tracker_store import ForgetfulMemoryTrackerStore
 from rasa_plugins.sql_tracker_store import PhbSQLTrackerStore
-from tests.unit.test_memory_tracker_store import DOMAIN, STEPS, unstamped
+from tests.unit.test_memory_tracker_store import DOMAIN, Recorder, play, unstamped
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
-
-
-class Recorder(EventBroker):
-    def __init__(self):
-        self.published = []
-
-    def publish(self, event):
-        self.published.append(event)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_make_run_loads_the_forgetful_in_memory_store():
@@ -36,19 +27,6 @@ def test_production_loads_our_sql_store(monkeypatch, tmp_path):
         monkeypatch.setenv(name, "1")
     config = read_endpoint_config(str(ROOT / "deploy" / "endpoints.yml"), "tracker_store")
     assert type(TrackerStore.create(config, Domain.empty())) is PhbSQLTrackerStore
-
-
-def play(store):
-    async def run():
-        seen = []
-        for events in STEPS:
-            tracker = await store.get_or_create_tracker("person")
-            for event in events:
-                tracker.update(event)
-            await store.save(tracker)
-            seen.append([unstamped(e.as_dict()) for e in (await store.retrieve("person")).events])
-        return seen
-    return asyncio.run(run())
 
 
 def test_our_sql_store_stores_and_streams_as_rasas(tmp_path):
