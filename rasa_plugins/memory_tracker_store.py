@@ -39,12 +39,9 @@ class _Kept:
 
 def _starts_a_later_session(tracker: DialogueStateTracker) -> bool:
     """True if a session starts after the first event (Rasa then keeps only the last session)."""
-    events = tracker.events
-    for index in range(len(events) - 1, 0, -1):
-        event = events[index]
-        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
-            return True
-    return False
+    # One pass over the deque (indexing a deque in the middle is not constant time).
+    return any(isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+               for event in itertools.islice(tracker.events, 1, None))
 
 
 class ForgetfulMemoryTrackerStore(TrackerStore):

@@ -2,7 +2,6 @@
 import os
 import pathlib
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -11,20 +10,14 @@ import pytest
 import requests
 import yaml
 from cryptography.fernet import Fernet
-from sqlalchemy.engine import make_url
 
+from bench.run import free_port
 from tests.conftest import new_database
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "phb.tar.gz"
 RASA = pathlib.Path(sys.executable).parent / "rasa"
 START_TIMEOUT = 240
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(url, procs, logs):
