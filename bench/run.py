@@ -108,8 +108,9 @@ class Ours:
         self.ready_seconds = round(time.monotonic() - start, 1)
 
     def pids(self) -> dict:
-        """The Rasa server's and the action server's process ids (children of run.sh)."""
-        found = {}
+        """The process ids of the Rasa servers ("rasa", or "rasa-1", "rasa-2"... in the order they
+        started), the router (with several Rasa servers) and the action server: run.sh's children."""
+        found, rasa = {}, []
         for proc in pathlib.Path("/proc").glob("[0-9]*"):
             try:
                 cmd = (proc / "cmdline").read_bytes().split(b"\0")
@@ -122,7 +123,14 @@ class Ours:
             if "actions" in words and "run" in words:
                 found["actions"] = int(proc.name)
             elif "run" in words and "--model" in words:
-                found["rasa"] = int(proc.name)
+                rasa.append(int(proc.name))
+            elif "bot.conversation_router" in words:
+                found["router"] = int(proc.name)
+        rasa.sort()
+        if len(rasa) == 1:
+            found["rasa"] = rasa[0]
+        else:
+            found.update({f"rasa-{i + 1}": pid for i, pid in enumerate(rasa)})
         return found
 
     def stop(self) -> int:

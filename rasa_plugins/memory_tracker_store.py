@@ -8,8 +8,9 @@ keeps every conversation until the server stops.
 This store keeps what Rasa's `retrieve` would return (the tracker of the last session) as the
 object itself, counts the events it has passed to the event broker, and forgets a conversation
 idle for `idle_minutes` (bot/expiring_map.py). Rasa's lock store lets only one message of a
-conversation be handled at a time, so handing out the kept object is safe on one server; for more
-than one server, use the SQL tracker store in deploy/.
+conversation be handled at a time, so handing out the kept object is safe on one server. `make
+run` with several Rasa servers keeps each conversation on one of them (bot/conversation_router.py);
+servers that share conversations (deploy/) use the SQL tracker store.
 """
 from __future__ import annotations
 

@@ -40,10 +40,31 @@ fi
 # then stops them: otherwise they die first and look like a crash.
 setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
-setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints "$endpoints" --cors "${cors[@]}" "${api[@]}" \
-  >"$LOG_DIR"/rasa.log 2>&1 &
-pids+=($!)
+# One Rasa server per core, two at most unless RASA_WORKERS says (each holds the model: about
+# 0.8 GB). One server uses one core. With several, the router (bot/conversation_router.py) takes
+# RASA_PORT and keeps each conversation on one server, which holds it in memory.
+RASA_WORKERS=${RASA_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) >= 2 ? 2 : 1 ))}
+if [ "$RASA_WORKERS" -gt 1 ]; then
+  read -ra rasa_ports <<< "$(.venv/bin/python -m bot.conversation_router free-ports "$RASA_WORKERS")"
+else
+  rasa_ports=("$RASA_PORT")
+fi
+rasa_logs=()
+for i in "${!rasa_ports[@]}"; do
+  log="$LOG_DIR"/rasa.log
+  if [ "$RASA_WORKERS" -gt 1 ]; then log="$LOG_DIR/rasa-$((i + 1)).log"; fi
+  rasa_logs+=("$log")
+  setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "${rasa_ports[$i]}" \
+    --credentials credentials.yml --endpoints "$endpoints" --cors "${cors[@]}" "${api[@]}" \
+    >"$log" 2>&1 &
+  pids+=($!)
+done
+if [ "$RASA_WORKERS" -gt 1 ]; then
+  setsid .venv/bin/python -m bot.conversation_router serve --port "$RASA_PORT" --servers "${rasa_ports[*]}" \
+    >"$LOG_DIR"/router.log 2>&1 &
+  pids+=($!)
+  rasa_logs+=("$LOG_DIR"/router.log)
+fi
 # The relay posts stored intake records to each area's endpoint (none configured: they wait for export).
 setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR"/relay.log 2>&1 &
 pids+=($!)
@@ -51,8 +72,9 @@ pids+=($!)
 setsid .venv/bin/phb-widget serve --port "$WIDGET_PORT" --server "http://127.0.0.1:$RASA_PORT" >"$LOG_DIR"/widget.log 2>&1 &
 pids+=($!)
 
-echo "Starting the action server (port $ACTIONS_PORT) and the Rasa server (port $RASA_PORT)..."
+echo "Starting the action server (port $ACTIONS_PORT) and $RASA_WORKERS Rasa server(s) (port $RASA_PORT)..."
 all_up() {
+  for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || return 1; done
   curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
     && curl -fs "http://127.0.0.1:$WIDGET_PORT/phb-chat.js" >/dev/null
 }
@@ -66,7 +88,7 @@ The assistant is ready.
                      -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?", "metadata": {"area": "kent-and-medway"}}'
   Chat here:       make shell (in another terminal)
   Intake records:  .venv/bin/phb-intake list   (database: ${DATABASE_URL:-var/intake.db})
-  Logs:            $LOG_DIR/rasa.log, $LOG_DIR/actions.log, $LOG_DIR/relay.log, $LOG_DIR/widget.log
+  Logs:            ${rasa_logs[*]}, $LOG_DIR/actions.log, $LOG_DIR/relay.log, $LOG_DIR/widget.log
 Press Ctrl-C to stop.
 MSG
 }

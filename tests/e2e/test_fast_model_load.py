@@ -1,6 +1,7 @@
 """The model loaded and run our way understands every message exactly as it does Rasa's way:
 rasa_plugins/model_loading.py (weights restored as the prediction graph is built, no one-step
-training) and rasa_plugins/nlu_reuse.py (the ResponseSelector only for FAQ messages).
+training; the prediction graph called directly) and rasa_plugins/nlu_reuse.py (the
+ResponseSelector only for FAQ messages).
 
 Every message of the held-out NLU test set and every guide button: the same intent ranking (to
 the last digit) and entities; for FAQs, the same answer ranking. Other messages have no FAQ ranking
@@ -31,13 +32,13 @@ def texts():
 
 @contextlib.contextmanager
 def rasas_own_way():
-    patched = RasaModel.load, ResponseSelector.process
-    RasaModel.load, ResponseSelector.process = classmethod(model_loading._rasa_model_load), \
-        nlu_reuse._rasa_response_selector_process
+    patched = RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process
+    RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process = \
+        classmethod(model_loading._rasa_model_load), model_loading._rasa_predict, nlu_reuse._rasa_response_selector_process
     try:
         yield
     finally:
-        RasaModel.load, ResponseSelector.process = patched
+        RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process = patched
 
 
 def predictions(agent, messages):
@@ -55,6 +56,7 @@ def rasas_way():
 
 def test_our_way_understands_exactly_as_rasas(trained_agent, rasas_way):
     assert RasaModel.load.__func__ is model_loading._load  # so trained_agent, loaded after it, was loaded our way
+    assert RasaModel._rasa_predict is model_loading._predict_with_the_one_graph
     messages = texts()
     assert len(messages) > 400
     ours = predictions(trained_agent, messages)
@@ -68,5 +70,9 @@ def test_our_way_understands_exactly_as_rasas(trained_agent, rasas_way):
         if a != b:
             differ.append((message, a, b))
     assert not differ, f"{len(differ)} messages are understood differently, first: {differ[0]}"
+    # Our way really called the graph directly, in DIET and in the ResponseSelector.
+    models = [node._component.model for node in trained_agent.processor.graph_runner._instantiated_nodes.values()
+              if getattr(node._component, "model", None) is not None]
+    assert len(models) == 2 and all("_phb_predict_graph" in vars(model) for model in models)
     faqs = sum(1 for a in ours if a["intent"]["name"] == "faq")
     assert faqs > 150  # the FAQ answers were compared for every FAQ message, and there are many

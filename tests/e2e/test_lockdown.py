@@ -3,6 +3,7 @@ default: Rasa's HTTP API is off, browsers may call it only from the configured o
 action server cannot be reached from another machine. With RASA_API_TOKEN the API is on, behind
 that token."""
 import pathlib
+import re
 import socket
 
 import pytest
@@ -19,7 +20,8 @@ EVIL = "http://evil.example"
 def default_run(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
-    run = RunScript(tmp_path_factory.mktemp("run-default"))
+    # Two Rasa servers behind the router, as on a machine with two cores or more.
+    run = RunScript(tmp_path_factory.mktemp("run-default"), RASA_WORKERS="2")
     yield run
     assert run.stop() == 0, "Ctrl-C (or SIGTERM) stops it cleanly"
 
@@ -53,30 +55,66 @@ def test_the_action_server_listens_on_loopback_only(default_run):
     with socket.socket() as s:
         s.settimeout(5)
         assert s.connect_ex((address, port)) != 0, f"the action server answers on {address}"
-    # The Rasa server too binds loopback in `make run`: a reverse proxy publishes it (docs/security.md).
-    with socket.socket() as s:
-        s.settimeout(5)
-        assert s.connect_ex((address, default_run.ports["RASA_PORT"])) != 0
+    # The Rasa servers and the router in front of them bind loopback too in `make run`: a reverse
+    # proxy publishes it (docs/security.md).
+    for port in [default_run.ports["RASA_PORT"], *rasa_ports(default_run)]:
+        with socket.socket() as s:
+            s.settimeout(5)
+            assert s.connect_ex((address, port)) != 0, port
 
 
 def test_nothing_personal_or_secret_is_in_the_startup_output(default_run):
     out = default_run.out.read_text()
     assert "PHB_INTAKE_KEY=" not in out and "DEVELOPMENT key" not in out  # a key was given: no dev key made
     logs = pathlib.Path(default_run.out.parent / "logs")
-    assert sorted(p.name for p in logs.glob("*.log")) == ["actions.log", "migrate.log", "rasa.log", "relay.log",
-                                                           "widget.log"]
+    assert sorted(p.name for p in logs.glob("*.log")) == ["actions.log", "migrate.log", "rasa-1.log", "rasa-2.log",
+                                                           "relay.log", "router.log", "widget.log"]
 
 
-def test_with_a_token_the_api_is_on_and_needs_it(tmp_path_factory):
-    token = "t-" + Fernet.generate_key().decode()[:30]
-    run = RunScript(tmp_path_factory.mktemp("run-api"), RASA_API_TOKEN=token)
-    try:
-        assert requests.get(run.url + "/status", timeout=10).status_code == 401
-        assert requests.get(run.url + "/conversations/someone/tracker", timeout=10).status_code == 401
-        assert requests.get(run.url + "/status", params={"token": "wrong"}, timeout=10).status_code == 401
-        assert requests.get(run.url + "/status", params={"token": token}, timeout=10).status_code == 200
-    finally:
-        assert run.stop() == 0
+def rasa_ports(run) -> list:
+    """The Rasa servers' own ports, as the router's log names them."""
+    log = (run.out.parent / "logs" / "router.log").read_text()
+    return [int(p) for p in re.search(r"to Rasa servers on ports ([\d ]+)", log).group(1).split()]
+
+
+TOKEN = "t-" + Fernet.generate_key().decode()[:30]
+
+
+@pytest.fixture(scope="module")
+def api_run(tmp_path_factory):
+    run = RunScript(tmp_path_factory.mktemp("run-api"), RASA_API_TOKEN=TOKEN, RASA_WORKERS="2")
+    yield run
+    assert run.stop() == 0
+
+
+def test_with_a_token_the_api_is_on_and_needs_it(api_run):
+    run = api_run
+    assert requests.get(run.url + "/status", timeout=10).status_code == 401
+    assert requests.get(run.url + "/conversations/someone/tracker", timeout=10).status_code == 401
+    assert requests.get(run.url + "/status", params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(run.url + "/status", params={"token": TOKEN}, timeout=10).status_code == 200
+
+
+def test_each_conversation_stays_on_one_of_the_two_rasa_servers(api_run):
+    """Each Rasa server keeps its conversations in memory: every message of one conversation must
+    reach the same server, and the two servers must share the conversations."""
+    ports = rasa_ports(api_run)
+    assert len(ports) == 2
+    owners = []
+    for _ in range(12):
+        chat = Chat(api_run.url)
+        said = ["what is a personal health budget?", "what can it pay for?", "how do I start?"]
+        for text in said:
+            assert text_of(chat.say(text)), text
+        texts = [[e.get("text") for e in requests.get(f"{base}/conversations/{chat.sender}/tracker",
+                                                      params={"token": TOKEN}, timeout=10).json()["events"]
+                  if e["event"] == "user"]
+                 for base in [api_run.url] + [f"http://127.0.0.1:{p}" for p in ports]]
+        assert texts[0] == said  # through the router: the whole conversation, in order
+        holders = [i for i, found in enumerate(texts[1:]) if found]
+        assert len(holders) == 1 and texts[1 + holders[0]] == said, texts
+        owners.append(holders[0])
+    assert set(owners) == {0, 1}
 
 
 def outward_address():

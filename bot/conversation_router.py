@@ -1,0 +1,351 @@
+"""One port in front of several Rasa servers, with each conversation always on the same server.
+
+`make run` starts one Rasa server per core (RASA_WORKERS, scripts/run.sh): one Rasa server uses
+one core, so on two cores half the machine sat idle. Each server keeps its conversations and
+their locks in its own memory (the embedded defaults), so every message of a conversation must
+reach the server that holds it. The router picks the server from the conversation id: the REST
+body's `sender`, or the id in Rasa's API paths (/conversations/<id>/...). Anything else (health,
+CORS preflight) goes to the first server. Production needs no router: its servers share
+PostgreSQL and Redis, and nginx spreads the load (deploy/).
+
+Requests and answers are read whole and passed on with their own headers, minus the ones that
+describe a single connection. Nothing is logged but counts and failure kinds: bodies hold what
+people typed.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import logging
+import re
+import signal
+import socket
+import sys
+import time
+import zlib
+from urllib.parse import unquote_to_bytes
+
+import httptools
+
+from bot.chat_request import MAX_BODY_BYTES, Refusal
+
+logger = logging.getLogger("phb.router")
+
+# Headers about one connection, not the message: each side of the router sets its own.
+HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"te",
+                        b"trailer", b"upgrade", b"content-length", b"expect"})
+CONVERSATION_PATH = re.compile(rb"^/conversations/([^/?#]+)")
+# A client connection with no request for this long is closed, as Sanic does.
+CLIENT_IDLE_SECONDS = 5.0
+# A kept server connection is reused only this soon: Sanic closes idle ones after 5 s.
+SERVER_IDLE_SECONDS = 2.0
+# Rasa waits up to 300 s for a slow action; the router waits a little longer than that.
+ANSWER_SECONDS = 310.0
+# Bodies up to this size are read and passed on, so that the REST channel gives its own answer
+# (413 above MAX_BODY_BYTES); above it the router refuses as the channel would, without reading.
+READ_LIMIT = 4 * MAX_BODY_BYTES
+
+
+class BadMessage(Exception):
+    pass
+
+
+def server_for(path: bytes, body: bytes, servers: int) -> int:
+    """Which server (0 to servers - 1) holds the conversation a request is about; 0 if none."""
+    if servers == 1:
+        return 0
+    key = None
+    match = CONVERSATION_PATH.match(path)
+    if match:
+        key = unquote_to_bytes(match.group(1))
+    elif body:
+        try:
+            sender = json.loads(body).get("sender")
+        except (ValueError, AttributeError):  # not JSON, or not an object: the channel refuses it
+            sender = None
+        if isinstance(sender, str):
+            key = sender.encode("utf-8", "surrogatepass")
+    # crc32 is stable across processes and restarts (hash() is not), and cheap.
+    return zlib.crc32(key) % servers if key is not None else 0
+
+
+class _Message:
+    """One HTTP message as the parser reads it."""
+
+    __slots__ = ("url", "status", "reason", "headers", "body", "complete", "headers_done", "keep_alive",
+                 "version", "method", "too_large", "expects_continue", "length_known")
+
+    def __init__(self):
+        self.url = b""
+        self.status = 0
+        self.reason = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body = bytearray()
+        self.complete = False
+        self.headers_done = False
+        self.keep_alive = True
+        self.version = "1.1"
+        self.method = b""
+        self.too_large = False
+        self.expects_continue = False
+        self.length_known = False
+
+
+class _Reader:
+    """httptools callbacks: completed messages queue up in order (pipelined requests too)."""
+
+    def __init__(self, response: bool = False):
+        self.ready: collections.deque[_Message] = collections.deque()
+        self.current = _Message()
+        self.parser = httptools.HttpResponseParser(self) if response else httptools.HttpRequestParser(self)
+
+    def on_message_begin(self):
+        self.current = _Message()
+
+    def on_url(self, url: bytes):
+        self.current.url += url
+
+    def on_status(self, reason: bytes):
+        self.current.reason += reason
+
+    def on_header(self, name: bytes, value: bytes):
+        self.current.headers.append((name, value))
+
+    def on_headers_complete(self):
+        message = self.current
+        message.headers_done = True
+        message.keep_alive = self.parser.should_keep_alive()
+        message.version = self.parser.get_http_version()
+        if isinstance(self.parser, httptools.HttpRequestParser):
+            message.method = self.parser.get_method()
+        else:
+            message.status = self.parser.get_status_code()
+        for name, value in message.headers:
+            lower = name.lower()
+            if lower == b"content-length":
+                message.length_known = True
+                if value.strip().isdigit() and int(value) > READ_LIMIT:
+                    message.too_large = True
+            elif lower == b"transfer-encoding":
+                message.length_known = True
+            elif lower == b"expect" and value.strip().lower() == b"100-continue":
+                message.expects_continue = True
+
+    def on_body(self, body: bytes):
+        self.current.body += body
+        if len(self.current.body) > READ_LIMIT:
+            self.current.too_large = True
+
+    def on_message_complete(self):
+        self.current.complete = True
+        self.ready.append(self.current)
+
+    def feed(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade as error:
+            raise BadMessage("upgrade") from error
+        except httptools.HttpParserError as error:
+            raise BadMessage(type(error).__name__) from error
+
+
+def _head(first_line: bytes, headers, body_length: int | None, keep_alive: bool) -> bytes:
+    lines = [first_line]
+    lines += [name + b": " + value for name, value in headers if name.lower() not in HOP_BY_HOP]
+    if body_length is not None:
+        lines.append(b"Content-Length: " + str(body_length).encode())
+    lines.append(b"Connection: keep-alive" if keep_alive else b"Connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def _json_answer(status: int, reason: str, body: dict, keep_alive: bool = False) -> bytes:
+    data = json.dumps(body).encode()
+    head = _head(f"HTTP/1.1 {status} {reason}".encode(), [(b"Content-Type", b"application/json")], len(data),
+                 keep_alive)
+    return head + data
+
+
+# The REST channel's own refusal, for a body too large to pass on.
+TOO_LARGE = _json_answer(413, "Payload Too Large",
+                         Refusal(413, "too_large", f"The request is larger than {MAX_BODY_BYTES} bytes.").body())
+UNAVAILABLE = {"error": "unavailable", "detail": "The assistant is starting or restarting. Please try again."}
+
+
+class _ServerConnection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader, self.writer = reader, writer
+        self.last_used = time.monotonic()
+
+    def close(self):
+        self.writer.close()
+
+
+class Router:
+    def __init__(self, ports: list[int], host: str = "127.0.0.1"):
+        self.ports = ports
+        self.host = host
+        self._idle: list[list[_ServerConnection]] = [[] for _ in ports]
+        self.counts = collections.Counter()
+
+    async def _connection(self, index: int) -> _ServerConnection:
+        pool = self._idle[index]
+        now = time.monotonic()
+        while pool:
+            kept = pool.pop()
+            if now - kept.last_used < SERVER_IDLE_SECONDS and not kept.reader.at_eof():
+                return kept
+            kept.close()
+        reader, writer = await asyncio.open_connection(self.host, self.ports[index])
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return _ServerConnection(reader, writer)
+
+    async def forward(self, request: _Message) -> bytes:
+        """Pass one request to its server; returns the answer to send back, as bytes."""
+        index = server_for(request.url.split(b"?", 1)[0], bytes(request.body), len(self.ports))
+        head = _head(request.method + b" " + request.url + b" HTTP/1.1", request.headers, len(request.body), True)
+        try:
+            server = await self._connection(index)
+        except OSError:
+            self.counts["unavailable"] += 1
+            return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
+        try:
+            server.writer.write(head + bytes(request.body))
+            answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"), ANSWER_SECONDS)
+        except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+            server.close()
+            self.counts[f"failed:{type(error).__name__}"] += 1
+            return _json_answer(502, "Bad Gateway", UNAVAILABLE, request.keep_alive)
+        if answer.keep_alive:
+            server.last_used = time.monotonic()
+            self._idle[index].append(server)
+        else:
+            server.close()
+        self.counts["forwarded"] += 1
+        first = f"HTTP/1.1 {answer.status} ".encode() + answer.reason
+        if request.method == b"HEAD":
+            # No body, but the length the body would have.
+            length = next((v for n, v in answer.headers if n.lower() == b"content-length"), None)
+            return _head(first, answer.headers, int(length) if length and length.strip().isdigit() else None,
+                         request.keep_alive)
+        return _head(first, answer.headers, len(answer.body), request.keep_alive) + bytes(answer.body)
+
+    @staticmethod
+    async def _read_answer(server: _ServerConnection, head_only: bool) -> _Message:
+        reader = _Reader(response=True)
+        while True:
+            data = await server.reader.read(65536)
+            if not data:
+                message = reader.current
+                # An answer without a length ends when the server closes the connection.
+                if message.headers_done and not message.length_known and not head_only:
+                    message.keep_alive = False
+                    return message
+                raise asyncio.IncompleteReadError(b"", None)
+            reader.feed(data)
+            if reader.ready:
+                return reader.ready.popleft()
+            if head_only and reader.current.headers_done:
+                return reader.current
+
+    async def serve_client(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter):
+        sock = client_writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = _Reader()
+        continued = False
+        try:
+            while True:
+                while not reader.ready:
+                    current = reader.current
+                    if current.headers_done and current.too_large:
+                        client_writer.write(TOO_LARGE)
+                        await client_writer.drain()
+                        return
+                    if current.headers_done and current.expects_continue and not continued:
+                        client_writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                        continued = True
+                    try:
+                        data = await asyncio.wait_for(client_reader.read(65536), CLIENT_IDLE_SECONDS)
+                    except asyncio.TimeoutError:
+                        return
+                    if not data:
+                        return
+                    try:
+                        reader.feed(data)
+                    except BadMessage:
+                        client_writer.write(_json_answer(400, "Bad Request", {"error": "bad_request"}))
+                        await client_writer.drain()
+                        return
+                request = reader.ready.popleft()
+                continued = False
+                if request.too_large:
+                    client_writer.write(TOO_LARGE)
+                    await client_writer.drain()
+                    return
+                client_writer.write(await self.forward(request))
+                await client_writer.drain()
+                if not request.keep_alive:
+                    return
+        except (ConnectionError, OSError):
+            return
+        finally:
+            client_writer.close()
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """Ports nobody listens on now, for the servers behind the router."""
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind((host, 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+async def _serve(host: str, port: int, servers: list[int]) -> None:
+    router = Router(servers)
+    listener = await asyncio.start_server(router.serve_client, host, port, backlog=1024, reuse_address=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    logger.info("Routing %s:%s to Rasa servers on ports %s", host, port, " ".join(map(str, servers)))
+    async with listener:
+        await stop.wait()
+    logger.info("Stopped: %s", dict(router.counts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="phb-router", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="route one port to several Rasa servers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, required=True)
+    serve.add_argument("--servers", required=True, help="the Rasa servers' ports on 127.0.0.1, space-separated")
+    ports = commands.add_parser("free-ports", help="print COUNT free ports on 127.0.0.1")
+    ports.add_argument("count", type=int)
+    args = parser.parse_args(argv)
+    if args.command == "free-ports":
+        print(" ".join(map(str, free_ports(args.count))))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        import uvloop  # noqa: PLC0415 - Sanic's event loop, installed with Rasa; faster than asyncio's
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(_serve(args.host, args.port, [int(p) for p in args.servers.split()]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

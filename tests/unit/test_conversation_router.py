@@ -1,0 +1,207 @@
+"""bot/conversation_router.py: each conversation always reaches the same server, and requests and
+answers pass through whole, over real sockets: the router runs as `make run` starts it, in front
+of two small HTTP servers that say who they are and echo what they got."""
+import asyncio
+import json
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from aiohttp import web
+
+from bot.chat_request import MAX_BODY_BYTES
+from bot.conversation_router import READ_LIMIT, free_ports, server_for
+
+
+def test_a_conversation_always_goes_to_the_same_server():
+    senders = [secrets.token_hex(16) for _ in range(2000)]
+    first = [server_for(b"/webhooks/rest/webhook", json.dumps({"sender": s, "message": "hi"}).encode(), 2)
+             for s in senders]
+    again = [server_for(b"/webhooks/rest/webhook", json.dumps({"message": "later", "sender": s}).encode(), 2)
+             for s in senders]
+    assert first == again
+    assert 0.45 < sum(first) / len(first) < 0.55  # both servers take about half
+    # Rasa's API paths name the conversation in the path: the same server as its messages.
+    assert [server_for(f"/conversations/{s}/tracker".encode(), b"", 2) for s in senders] == first
+    assert {server_for(b"/webhooks/rest/webhook", json.dumps({"sender": s}).encode(), 3) for s in senders} == {0, 1, 2}
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b'{"sender": 5}', b'{"message": "no sender"}', b"\xff"])
+def test_requests_about_no_conversation_go_to_the_first_server(body):
+    assert server_for(b"/webhooks/rest/webhook", body, 2) == 0
+    assert server_for(b"/", body, 1) == 0
+
+
+class Backends:
+    """Two HTTP servers in a thread: each answers with its number and what it received."""
+
+    def __init__(self, ports):
+        self.ports = ports
+        self.loop = asyncio.new_event_loop()
+        self.runners = {}
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        for index in range(len(ports)):
+            self.start(index)
+
+    def _app(self, index):
+        async def echo(request):
+            body = await request.read()
+            headers = {"X-Server": str(index), "Access-Control-Allow-Origin": request.headers.get("Origin", "")}
+            return web.json_response({"server": index, "method": request.method, "path": request.path_qs,
+                                      "body": body.decode("utf-8", "replace"),
+                                      "content_type": request.headers.get("Content-Type")}, headers=headers)
+
+        app = web.Application(client_max_size=READ_LIMIT * 2)
+        app.router.add_route("*", "/{tail:.*}", echo)
+        return app
+
+    def start(self, index):
+        async def go():
+            runner = web.AppRunner(self._app(index))
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", self.ports[index]).start()
+            return runner
+
+        self.runners[index] = asyncio.run_coroutine_threadsafe(go(), self.loop).result(10)
+
+    def stop(self, index):
+        asyncio.run_coroutine_threadsafe(self.runners.pop(index).cleanup(), self.loop).result(10)
+
+    def close(self):
+        for index in list(self.runners):
+            self.stop(index)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture(scope="module")
+def routed():
+    router_port, *ports = free_ports(3)
+    backends = Backends(ports)
+    proc = subprocess.Popen([sys.executable, "-m", "bot.conversation_router", "serve", "--port", str(router_port),
+                             "--servers", " ".join(map(str, ports))], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    url = f"http://127.0.0.1:{router_port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            requests.get(url + "/", timeout=2)
+            break
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail("the router did not start")
+            time.sleep(0.1)
+    yield url, backends, router_port
+    proc.terminate()
+    out, _ = proc.communicate(timeout=10)
+    backends.close()
+    assert proc.returncode == 0, out
+    assert "Stopped:" in out and "forwarded" in out
+
+
+def post(url, sender, text="hi", **kwargs):
+    return requests.post(url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=10, **kwargs)
+
+
+def test_messages_reach_their_conversations_server_with_headers_and_body(routed):
+    url, _, _ = routed
+    seen = set()
+    for _ in range(20):
+        sender = secrets.token_hex(16)
+        expected = server_for(b"/webhooks/rest/webhook", json.dumps({"sender": sender}).encode(), 2)
+        for text in ("hello", "what is a personal health budget?", "£ é 😀"):
+            answer = post(url, sender, text, headers={"Origin": "http://localhost:8080"})
+            assert answer.status_code == 200
+            got = answer.json()
+            assert got["server"] == expected and answer.headers["X-Server"] == str(expected)
+            assert json.loads(got["body"]) == {"sender": sender, "message": text}
+            assert got["content_type"] == "application/json"
+            assert answer.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
+            seen.add(expected)
+    assert seen == {0, 1}
+
+
+def test_api_paths_keep_their_query_and_go_to_the_conversations_server(routed):
+    url, _, _ = routed
+    sender = secrets.token_hex(16)
+    expected = post(url, sender).json()["server"]
+    got = requests.get(f"{url}/conversations/{sender}/tracker?token=abc&x=1", timeout=10).json()
+    assert got == {"server": expected, "method": "GET", "path": f"/conversations/{sender}/tracker?token=abc&x=1",
+                   "body": "", "content_type": None}
+
+
+def test_one_connection_carries_many_requests(routed):
+    url, _, _ = routed
+    with requests.Session() as session:
+        answers = [session.post(url + "/webhooks/rest/webhook", json={"sender": secrets.token_hex(16), "message": str(i)},
+                                timeout=10) for i in range(10)]
+    assert all(a.status_code == 200 for a in answers)
+    assert [json.loads(a.json()["body"])["message"] for a in answers] == [str(i) for i in range(10)]
+
+
+def raw(port, data: bytes, wait_for: bytes = b"}") -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        got = b""
+        while wait_for not in got or got.count(b"HTTP/1.1") < data.count(b"HTTP/1.1") - data.count(b"100-continue"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        return got
+
+
+def test_head_chunked_pipelined_and_expect_continue(routed):
+    url, _, port = routed
+    head = requests.head(url + "/anything", timeout=10)
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) > 0 and head.content == b""
+    sender = secrets.token_hex(16)
+    chunked = requests.post(url + "/webhooks/rest/webhook", timeout=10, headers={"Content-Type": "application/json"},
+                            data=iter([b'{"sender": "', sender.encode(), b'", "message": "in parts"}']))
+    assert json.loads(chunked.json()["body"]) == {"sender": sender, "message": "in parts"}
+    body = json.dumps({"sender": sender, "message": "one"}).encode()
+    request = (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    both = raw(port, request + request.replace(b'"one"', b'"two"'), wait_for=b'two')
+    assert both.count(b"HTTP/1.1 200") == 2 and both.index(b"one") < both.index(b"two")
+    expecting = (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(expecting)
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(body)
+        answer = b""
+        while b"}" not in answer:
+            answer += s.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 200") and b'\\"one\\"' in answer
+
+
+def test_bad_and_oversized_requests_get_a_clear_answer(routed):
+    url, _, port = routed
+    assert raw(port, b"NOT HTTP AT ALL\r\n\r\n", wait_for=b"bad_request").startswith(b"HTTP/1.1 400")
+    # Up to READ_LIMIT passes on (the REST channel refuses more than MAX_BODY_BYTES itself).
+    sender = secrets.token_hex(16)
+    middling = post(url, sender, "x" * (MAX_BODY_BYTES + 10))
+    assert middling.status_code == 200 and len(middling.json()["body"]) > MAX_BODY_BYTES
+    huge = requests.post(url + "/webhooks/rest/webhook", data=b"x" * (READ_LIMIT + 1), timeout=10)
+    assert huge.status_code == 413 and huge.json()["error"] == "too_large"
+
+
+def test_a_server_that_is_down_gets_an_honest_answer_and_is_used_again_when_back(routed):
+    url, backends, _ = routed
+    sender = next(s for s in (secrets.token_hex(16) for _ in range(100))
+                  if server_for(b"/", json.dumps({"sender": s}).encode(), 2) == 1)
+    assert post(url, sender).json()["server"] == 1
+    backends.stop(1)
+    down = post(url, sender)
+    assert down.status_code in (502, 503) and down.json()["error"] == "unavailable"
+    other = next(s for s in (secrets.token_hex(16) for _ in range(100))
+                 if server_for(b"/", json.dumps({"sender": s}).encode(), 2) == 0)
+    assert post(url, other).json()["server"] == 0  # the other server's conversations go on
+    backends.start(1)
+    assert post(url, sender).json()["server"] == 1
