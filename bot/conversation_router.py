@@ -3,10 +3,12 @@
 `make run` starts one Rasa server per core (RASA_WORKERS, scripts/run.sh): one Rasa server uses
 one core, so on two cores half the machine sat idle. Each server keeps its conversations and
 their locks in its own memory (the embedded defaults), so every message of a conversation must
-reach the server that holds it. The router picks the server from the conversation id: the REST
-body's `sender`, or the id in Rasa's API paths (/conversations/<id>/...). Anything else (health,
-CORS preflight) goes to the first server. Production needs no router: its servers share
-PostgreSQL and Redis, and nginx spreads the load (deploy/).
+reach the server that holds it. The router reads the conversation id (the REST body's `sender`,
+or the id in Rasa's API paths, /conversations/<id>/...), sends a new conversation to the server
+with the fewest requests in hand, and remembers which server has each conversation for as long as
+the servers keep it (PHB_TRACKER_IDLE_MINUTES, and 10 minutes more). Anything else (health, CORS
+preflight) goes to the first server. Production needs no router: its servers share PostgreSQL and
+Redis, and nginx spreads the load (deploy/).
 
 Requests and answers are read whole and passed on with their own headers, minus the ones that
 describe a single connection. Nothing is logged but counts and failure kinds: bodies hold what
@@ -28,8 +30,10 @@ import zlib
 from urllib.parse import unquote_to_bytes
 
 import httptools
+import yaml
 
 from bot.chat_request import MAX_BODY_BYTES, Refusal
+from bot.expiring_map import ExpiringMap, conversation_idle_minutes
 
 logger = logging.getLogger("phb.router")
 
@@ -52,23 +56,39 @@ class BadMessage(Exception):
     pass
 
 
-def server_for(path: bytes, body: bytes, servers: int) -> int:
-    """Which server (0 to servers - 1) holds the conversation a request is about; 0 if none."""
-    if servers == 1:
-        return 0
-    key = None
+def conversation_of(path: bytes, body: bytes) -> str | None:
+    """The id of the conversation a request is about, if it names one."""
     match = CONVERSATION_PATH.match(path)
     if match:
-        key = unquote_to_bytes(match.group(1))
-    elif body:
+        return unquote_to_bytes(match.group(1)).decode("utf-8", "surrogateescape")
+    if body:
         try:
             sender = json.loads(body).get("sender")
         except (ValueError, AttributeError):  # not JSON, or not an object: the channel refuses it
-            sender = None
+            return None
         if isinstance(sender, str):
-            key = sender.encode("utf-8", "surrogatepass")
-    # crc32 is stable across processes and restarts (hash() is not), and cheap.
-    return zlib.crc32(key) % servers if key is not None else 0
+            return sender
+    return None
+
+
+class Assigner:
+    """Which server has each conversation: a new one goes to the server with the fewest requests
+    in hand (the first of those its id's crc32 picks); a known one to the server that has it."""
+
+    def __init__(self, servers: int, idle_seconds: float, clock=time.monotonic):
+        self.busy = [0] * servers
+        self.owners: ExpiringMap[int] = ExpiringMap(idle_seconds, clock=clock)
+
+    def server_for(self, conversation: str | None) -> int:
+        if conversation is None or len(self.busy) == 1:
+            return 0
+        owner = self.owners.get(conversation)
+        if owner is None:
+            least = min(self.busy)
+            idle = [i for i, busy in enumerate(self.busy) if busy == least]
+            owner = idle[zlib.crc32(conversation.encode("utf-8", "surrogatepass")) % len(idle)]
+            self.owners.put(conversation, owner)
+        return owner
 
 
 class _Message:
@@ -183,9 +203,10 @@ class _ServerConnection:
 
 
 class Router:
-    def __init__(self, ports: list[int], host: str = "127.0.0.1"):
+    def __init__(self, ports: list[int], host: str = "127.0.0.1", keep_minutes: float = 70.0):
         self.ports = ports
         self.host = host
+        self.assigner = Assigner(len(ports), keep_minutes * 60)
         self._idle: list[list[_ServerConnection]] = [[] for _ in ports]
         self.counts = collections.Counter()
 
@@ -205,20 +226,25 @@ class Router:
 
     async def forward(self, request: _Message) -> bytes:
         """Pass one request to its server; returns the answer to send back, as bytes."""
-        index = server_for(request.url.split(b"?", 1)[0], bytes(request.body), len(self.ports))
+        index = self.assigner.server_for(conversation_of(request.url.split(b"?", 1)[0], bytes(request.body)))
         head = _head(request.method + b" " + request.url + b" HTTP/1.1", request.headers, len(request.body), True)
+        self.assigner.busy[index] += 1
         try:
-            server = await self._connection(index)
-        except OSError:
-            self.counts["unavailable"] += 1
-            return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
-        try:
-            server.writer.write(head + bytes(request.body))
-            answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"), ANSWER_SECONDS)
-        except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
-            server.close()
-            self.counts[f"failed:{type(error).__name__}"] += 1
-            return _json_answer(502, "Bad Gateway", UNAVAILABLE, request.keep_alive)
+            try:
+                server = await self._connection(index)
+            except OSError:
+                self.counts["unavailable"] += 1
+                return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
+            try:
+                server.writer.write(head + bytes(request.body))
+                answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"),
+                                                ANSWER_SECONDS)
+            except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+                server.close()
+                self.counts[f"failed:{type(error).__name__}"] += 1
+                return _json_answer(502, "Bad Gateway", UNAVAILABLE, request.keep_alive)
+        finally:
+            self.assigner.busy[index] -= 1
         if answer.keep_alive:
             server.last_used = time.monotonic()
             self._idle[index].append(server)
@@ -310,8 +336,8 @@ def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
             s.close()
 
 
-async def _serve(host: str, port: int, servers: list[int]) -> None:
-    router = Router(servers)
+async def _serve(host: str, port: int, servers: list[int], keep_minutes: float) -> None:
+    router = Router(servers, keep_minutes=keep_minutes)
     listener = await asyncio.start_server(router.serve_client, host, port, backlog=1024, reuse_address=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -330,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, required=True)
     serve.add_argument("--servers", required=True, help="the Rasa servers' ports on 127.0.0.1, space-separated")
+    serve.add_argument("--endpoints", help="the servers' endpoints.yml (how long they keep an idle conversation)")
     ports = commands.add_parser("free-ports", help="print COUNT free ports on 127.0.0.1")
     ports.add_argument("count", type=int)
     args = parser.parse_args(argv)
@@ -343,7 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(_serve(args.host, args.port, [int(p) for p in args.servers.split()]))
+    # Remember each conversation's server a little longer than the servers keep the conversation
+    # (rasa_plugins/memory_tracker_store.py), so it never moves while a server still has it.
+    configured = None
+    if args.endpoints:
+        with open(args.endpoints, encoding="utf-8") as endpoints:
+            configured = ((yaml.safe_load(endpoints) or {}).get("tracker_store") or {}).get("idle_minutes")
+    keep_minutes = conversation_idle_minutes(configured) + 10
+    asyncio.run(_serve(args.host, args.port, [int(p) for p in args.servers.split()], keep_minutes))
     return 0
 
 

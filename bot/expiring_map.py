@@ -8,11 +8,21 @@ use, so forgetting looks only at the oldest ones.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import OrderedDict
 from typing import Callable, Generic, Iterator, Optional, TypeVar
 
 V = TypeVar("V")
+
+# How long `make run` keeps an idle conversation: `idle_minutes` of the tracker store in
+# endpoints.yml, unless this variable says otherwise (rasa_plugins/memory_tracker_store.py).
+DEFAULT_IDLE_MINUTES = 60.0
+IDLE_MINUTES_VARIABLE = "PHB_TRACKER_IDLE_MINUTES"
+
+
+def conversation_idle_minutes(configured: Optional[float] = None) -> float:
+    return float(os.environ.get(IDLE_MINUTES_VARIABLE) or configured or DEFAULT_IDLE_MINUTES)
 
 
 class ExpiringMap(Generic[V]):

@@ -15,7 +15,6 @@ servers that share conversations (deploy/) use the SQL tracker store.
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -25,11 +24,8 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
-from bot.expiring_map import ExpiringMap
+from bot.expiring_map import DEFAULT_IDLE_MINUTES, ExpiringMap, conversation_idle_minutes
 
-# How long an idle conversation is kept, unless endpoints.yml or this variable says otherwise.
-DEFAULT_IDLE_MINUTES = 60.0
-IDLE_MINUTES_VARIABLE = "PHB_TRACKER_IDLE_MINUTES"
 
 
 @dataclass
@@ -48,7 +44,7 @@ def _starts_a_later_session(tracker: DialogueStateTracker) -> bool:
 class ForgetfulMemoryTrackerStore(TrackerStore):
     def __init__(self, domain, event_broker=None, idle_minutes: float = DEFAULT_IDLE_MINUTES,
                  clock=time.monotonic, **kwargs) -> None:
-        minutes = float(os.environ.get(IDLE_MINUTES_VARIABLE) or idle_minutes)
+        minutes = conversation_idle_minutes(idle_minutes)
         self._kept: ExpiringMap[_Kept] = ExpiringMap(minutes * 60, clock=clock)
         super().__init__(domain, event_broker, **kwargs)
 

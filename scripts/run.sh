@@ -61,7 +61,7 @@ for i in "${!rasa_ports[@]}"; do
 done
 if [ "$RASA_WORKERS" -gt 1 ]; then
   setsid .venv/bin/python -m bot.conversation_router serve --port "$RASA_PORT" --servers "${rasa_ports[*]}" \
-    >"$LOG_DIR"/router.log 2>&1 &
+    --endpoints "$endpoints" >"$LOG_DIR"/router.log 2>&1 &
   pids+=($!)
   rasa_logs+=("$LOG_DIR"/router.log)
 fi

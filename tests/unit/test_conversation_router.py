@@ -15,26 +15,42 @@ import requests
 from aiohttp import web
 
 from bot.chat_request import MAX_BODY_BYTES
-from bot.conversation_router import READ_LIMIT, free_ports, server_for
+from bot.conversation_router import READ_LIMIT, Assigner, conversation_of, free_ports
 
 
-def test_a_conversation_always_goes_to_the_same_server():
-    senders = [secrets.token_hex(16) for _ in range(2000)]
-    first = [server_for(b"/webhooks/rest/webhook", json.dumps({"sender": s, "message": "hi"}).encode(), 2)
-             for s in senders]
-    again = [server_for(b"/webhooks/rest/webhook", json.dumps({"message": "later", "sender": s}).encode(), 2)
-             for s in senders]
-    assert first == again
-    assert 0.45 < sum(first) / len(first) < 0.55  # both servers take about half
-    # Rasa's API paths name the conversation in the path: the same server as its messages.
-    assert [server_for(f"/conversations/{s}/tracker".encode(), b"", 2) for s in senders] == first
-    assert {server_for(b"/webhooks/rest/webhook", json.dumps({"sender": s}).encode(), 3) for s in senders} == {0, 1, 2}
+def test_a_new_conversation_goes_to_the_least_busy_server_and_then_stays_there():
+    clock = [0.0]
+    assigner = Assigner(2, idle_seconds=600, clock=lambda: clock[0])
+    assigner.busy = [3, 1]
+    assert assigner.server_for("first") == 1
+    assigner.busy = [0, 5]
+    assert assigner.server_for("second") == 0
+    assert assigner.server_for("first") == 1  # known: stays, however busy its server is
+    # At equal load, new conversations spread over both servers.
+    assigner.busy = [0, 0]
+    spread = [assigner.server_for(secrets.token_hex(16)) for _ in range(2000)]
+    assert 0.45 < sum(spread) / len(spread) < 0.55
+    # Remembered while used; forgotten after the idle time, and then placed afresh.
+    clock[0] = 500
+    assert assigner.server_for("first") == 1
+    clock[0] = 1200
+    assigner.busy = [0, 9]
+    assert assigner.server_for("first") == 0
+    assert assigner.server_for(None) == 0
+    assert Assigner(1, 600).server_for("any") == 0
+
+
+def test_the_conversation_is_read_from_the_body_or_the_api_path():
+    sender = secrets.token_hex(16)
+    assert conversation_of(b"/webhooks/rest/webhook", json.dumps({"sender": sender, "message": "hi"}).encode()) == sender
+    assert conversation_of(f"/conversations/{sender}/tracker".encode(), b"") == sender
+    assert conversation_of(b"/conversations/a%20b/tracker", b"") == "a b"
 
 
 @pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b'{"sender": 5}', b'{"message": "no sender"}', b"\xff"])
 def test_requests_about_no_conversation_go_to_the_first_server(body):
-    assert server_for(b"/webhooks/rest/webhook", body, 2) == 0
-    assert server_for(b"/", body, 1) == 0
+    assert conversation_of(b"/webhooks/rest/webhook", body) is None
+    assert Assigner(2, 600).server_for(conversation_of(b"/", body)) == 0
 
 
 class Backends:
@@ -113,7 +129,7 @@ def test_messages_reach_their_conversations_server_with_headers_and_body(routed)
     seen = set()
     for _ in range(20):
         sender = secrets.token_hex(16)
-        expected = server_for(b"/webhooks/rest/webhook", json.dumps({"sender": sender}).encode(), 2)
+        expected = post(url, sender).json()["server"]
         for text in ("hello", "what is a personal health budget?", "£ é 😀"):
             answer = post(url, sender, text, headers={"Origin": "http://localhost:8080"})
             assert answer.status_code == 200
@@ -194,14 +210,14 @@ def test_bad_and_oversized_requests_get_a_clear_answer(routed):
 
 def test_a_server_that_is_down_gets_an_honest_answer_and_is_used_again_when_back(routed):
     url, backends, _ = routed
-    sender = next(s for s in (secrets.token_hex(16) for _ in range(100))
-                  if server_for(b"/", json.dumps({"sender": s}).encode(), 2) == 1)
-    assert post(url, sender).json()["server"] == 1
+    senders = {}
+    while len(senders) < 2:
+        sender = secrets.token_hex(16)
+        senders.setdefault(post(url, sender).json()["server"], sender)
+    sender, other = senders[1], senders[0]
     backends.stop(1)
     down = post(url, sender)
     assert down.status_code in (502, 503) and down.json()["error"] == "unavailable"
-    other = next(s for s in (secrets.token_hex(16) for _ in range(100))
-                 if server_for(b"/", json.dumps({"sender": s}).encode(), 2) == 0)
     assert post(url, other).json()["server"] == 0  # the other server's conversations go on
     backends.start(1)
     assert post(url, sender).json()["server"] == 1

@@ -42,3 +42,13 @@ def test_an_entry_exactly_at_the_limit_is_kept_and_replacing_renews_it():
 def test_the_limit_must_be_positive():
     with pytest.raises(ValueError):
         ExpiringMap(0)
+
+
+def test_how_long_conversations_are_kept_comes_from_the_variable_then_the_config(monkeypatch):
+    from bot.expiring_map import conversation_idle_minutes
+
+    monkeypatch.delenv("PHB_TRACKER_IDLE_MINUTES", raising=False)
+    assert conversation_idle_minutes() == 60
+    assert conversation_idle_minutes(90) == 90
+    monkeypatch.setenv("PHB_TRACKER_IDLE_MINUTES", "1.5")
+    assert conversation_idle_minutes(90) == 1.5
