@@ -201,7 +201,9 @@ class _Applied:
 
 def applied_events(self: DialogueStateTracker) -> list:
     events = self.events
-    if events.maxlen is not None:  # old events fall off the front: counting them would not work
+    # Only Rasa's usual unbounded deque: with a maximum length old events fall off the front, and
+    # counting them would not work.
+    if not isinstance(events, collections.deque) or events.maxlen is not None:
         return _rasa_applied_events(self)
     kept = self.__dict__.get(_APPLIED)
     if kept is None or not kept.goes_on(events) or not kept.extend(self, events):
