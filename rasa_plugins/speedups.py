@@ -7,7 +7,8 @@ domain built once, and nothing deep-copied for debug logs that are off. In their
 button labels' NLU results reused and the ResponseSelector run only for FAQ messages
 (nlu_reuse.py), action-server connections kept open (action_connection.py), and the model loaded
 without a training step (model_loading.py), dialogue states worked out once per event
-(state_history.py), and rules matched without checks that cannot fail (rule_matching.py).
+(state_history.py), rules matched without checks that cannot fail (rule_matching.py), and the
+model's graphs run in a fixed order without dask (graph_runner.py).
 
 - Rasa checks every action server answer against a JSON schema with `jsonschema.validate`, which
   first checks the schema itself, every time: 14% of the Rasa server's CPU at 20 conversations.
@@ -40,7 +41,7 @@ from rasa.shared.core.slots import Slot
 from rasa.shared.utils.common import all_subclasses
 
 # The others, each in its own module.
-from rasa_plugins import action_connection, model_loading, nlu_reuse, rule_matching, state_history  # noqa: F401,E402 - patches on import
+from rasa_plugins import action_connection, graph_runner, model_loading, nlu_reuse, rule_matching, state_history  # noqa: F401,E402,E501 - patches on import
 
 
 @functools.lru_cache(maxsize=1)

@@ -155,3 +155,44 @@ def test_callers_may_change_what_they_get(processor):
         state.clear()
     assert domain.states_for_tracker_history(tracker) == \
         state_history._rasa_states_for_tracker_history(domain, tracker)
+
+
+def test_the_graphs_run_our_way_give_what_dask_gives(processor):
+    """rasa_plugins/graph_runner.py: the NLU graph for typed messages, and the policy graph before
+    every message of two whole conversations, run both ways."""
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from rasa_plugins import graph_runner
+    from tests.e2e.test_fast_model_load import texts
+
+    ours, theirs = graph_runner.run, graph_runner._rasa_run
+    assert DaskGraphRunner.run is ours
+
+    def both(call):
+        DaskGraphRunner.run = theirs
+        try:
+            expected = call()
+        finally:
+            DaskGraphRunner.run = ours
+        return call(), expected
+
+    from rasa.shared.core.events import ActionExecuted
+
+    listening = DialogueStateTracker.from_events("graph-test", [ActionExecuted("action_listen")])
+    for text in texts()[:80]:
+        got, expected = both(lambda: processor._parse_message_with_graph(UserMessage(text), listening))
+        assert got == expected, text
+
+    async def play(messages):
+        sender = secrets.token_hex(16)
+        compared = 0
+        for text in messages:
+            tracker = await processor.tracker_store.get_or_create_tracker(sender)
+            got, expected = both(lambda: processor._predict_next_with_tracker(tracker.copy()))
+            assert got == expected and got.max_confidence_index == expected.max_confidence_index
+            compared += 1
+            await processor.handle_message(UserMessage(text, CollectingOutputChannel(), sender,
+                                                       metadata={"area": AREA}))
+        return compared
+
+    assert asyncio.run(play(journeys.OURS["intake"])) + asyncio.run(play(journeys.OURS["eligibility"])) > 20
