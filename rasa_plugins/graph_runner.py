@@ -4,7 +4,8 @@ For each message Rasa runs its NLU graph once and its policy graph once per pred
 (`DaskGraphRunner.run`). Each run works out the part of the graph the targets need, builds a dask
 task graph from it, formats the inputs into a debug message, and hands it to dask's scheduler,
 which orders the tasks and passes results through queues and futures: about 9% of the Rasa
-server's CPU at 20 conversations, beside the components' own work (docs/benchmarks.md, profile I).
+side's CPU per message, beside the components' own work (a py-spy profile of one process playing
+the bench's journeys; docs/benchmarks.md, runs H to J).
 
 The graphs do not change once loaded. So the order is worked out once per set of targets and
 inputs, and each run calls the same nodes (GraphNode objects, with their hooks) with the same
