@@ -94,8 +94,8 @@ class Assigner:
 class _Message:
     """One HTTP message as the parser reads it."""
 
-    __slots__ = ("url", "status", "reason", "headers", "body", "complete", "headers_done", "keep_alive",
-                 "version", "method", "too_large", "expects_continue", "length_known")
+    __slots__ = ("url", "status", "reason", "headers", "body", "headers_done", "keep_alive", "method",
+                 "too_large", "expects_continue", "length_known")
 
     def __init__(self):
         self.url = b""
@@ -103,10 +103,8 @@ class _Message:
         self.reason = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.body = bytearray()
-        self.complete = False
         self.headers_done = False
         self.keep_alive = True
-        self.version = "1.1"
         self.method = b""
         self.too_large = False
         self.expects_continue = False
@@ -137,7 +135,6 @@ class _Reader:
         message = self.current
         message.headers_done = True
         message.keep_alive = self.parser.should_keep_alive()
-        message.version = self.parser.get_http_version()
         if isinstance(self.parser, httptools.HttpRequestParser):
             message.method = self.parser.get_method()
         else:
@@ -159,7 +156,6 @@ class _Reader:
             self.current.too_large = True
 
     def on_message_complete(self):
-        self.current.complete = True
         self.ready.append(self.current)
 
     def feed(self, data: bytes) -> None:
