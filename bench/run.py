@@ -24,7 +24,6 @@ import pathlib
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import time
 import requests
 
 from bench import journeys, load
+from bot.conversation_router import free_ports
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
@@ -41,9 +41,7 @@ AREA = "kent-and-medway"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def machine() -> dict:
