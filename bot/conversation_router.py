@@ -47,6 +47,10 @@ CLIENT_IDLE_SECONDS = 5.0
 SERVER_IDLE_SECONDS = 2.0
 # Rasa waits up to 300 s for a slow action; the router waits a little longer than that.
 ANSWER_SECONDS = 310.0
+# Messages each Rasa server has in hand at once, and how long one waits its turn at most
+# (Gate). Measured at 20 conversations at once (docs/benchmarks.md): 2 gave the shortest p95.
+IN_HAND = 2
+PATIENCE_SECONDS = 1.0
 # Bodies up to this size are read and passed on, so that the REST channel gives its own answer
 # (413 above MAX_BODY_BYTES); above it the router refuses as the channel would, without reading.
 READ_LIMIT = 4 * MAX_BODY_BYTES
@@ -89,6 +93,54 @@ class Assigner:
             owner = idle[zlib.crc32(conversation.encode("utf-8", "surrogatepass")) % len(idle)]
             self.owners.put(conversation, owner)
         return owner
+
+
+class Gate:
+    """At most `limit` requests in hand at one server; the others wait their turn, first come first
+    served, for up to `patience` seconds, and then go in anyway.
+
+    A Rasa server works on one message at a time between its awaits, so with many messages in hand
+    each one waits behind all the others at every step (a form calls the action server several
+    times per message): long answers get much longer. Queued here, a message waits once, and then
+    has the server almost to itself. Patience bounds the wait if the messages in hand are stuck on
+    something slow: the server then gets everything at once, as it would without the gate."""
+
+    def __init__(self, limit: int, patience: float):
+        self.limit = limit
+        self.patience = patience
+        self.in_hand = 0
+        self.waiting: collections.deque[asyncio.Future] = collections.deque()
+
+    async def enter(self) -> None:
+        if self.in_hand < self.limit and not self.waiting:
+            self.in_hand += 1
+            return
+        loop = asyncio.get_running_loop()
+        turn = loop.create_future()
+        self.waiting.append(turn)
+        timer = loop.call_later(self.patience, self._go_in_anyway, turn)
+        try:
+            await turn
+        except asyncio.CancelledError:  # the client went away
+            if turn.cancelled():
+                self.waiting.remove(turn)
+            else:
+                self.leave()  # given a place as it left: pass it on
+            raise
+        finally:
+            timer.cancel()
+
+    def _go_in_anyway(self, turn: asyncio.Future) -> None:
+        if not turn.done():  # waited long enough: in, beyond the limit
+            self.waiting.remove(turn)
+            self.in_hand += 1
+            turn.set_result(None)
+
+    def leave(self) -> None:
+        self.in_hand -= 1
+        while self.waiting and self.in_hand < self.limit:
+            self.waiting.popleft().set_result(None)
+            self.in_hand += 1
 
 
 class _Message:
@@ -199,10 +251,12 @@ class _ServerConnection:
 
 
 class Router:
-    def __init__(self, ports: list[int], host: str = "127.0.0.1", keep_minutes: float = 70.0):
+    def __init__(self, ports: list[int], host: str = "127.0.0.1", keep_minutes: float = 70.0,
+                 in_hand: int = IN_HAND, patience: float = PATIENCE_SECONDS):
         self.ports = ports
         self.host = host
         self.assigner = Assigner(len(ports), keep_minutes * 60)
+        self.gates = [Gate(in_hand, patience) for _ in ports]
         self._idle: list[list[_ServerConnection]] = [[] for _ in ports]
         self.counts = collections.Counter()
 
@@ -222,25 +276,37 @@ class Router:
 
     async def forward(self, request: _Message) -> bytes:
         """Pass one request to its server; returns the answer to send back, as bytes."""
-        index = self.assigner.server_for(conversation_of(request.url.split(b"?", 1)[0], bytes(request.body)))
+        conversation = conversation_of(request.url.split(b"?", 1)[0], bytes(request.body))
+        index = self.assigner.server_for(conversation)
         head = _head(request.method + b" " + request.url + b" HTTP/1.1", request.headers, len(request.body), True)
+        # Only messages queue: health checks and the like go straight through.
+        gate = self.gates[index] if conversation is not None else None
         self.assigner.busy[index] += 1
         try:
+            if gate is not None:
+                await gate.enter()
             try:
-                server = await self._connection(index)
-            except OSError:
-                self.counts["unavailable"] += 1
-                return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
-            try:
-                server.writer.write(head + bytes(request.body))
-                answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"),
-                                                ANSWER_SECONDS)
-            except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
-                server.close()
-                self.counts[f"failed:{type(error).__name__}"] += 1
-                return _json_answer(502, "Bad Gateway", UNAVAILABLE, request.keep_alive)
+                return await self._pass_on(index, head, request)
+            finally:
+                if gate is not None:
+                    gate.leave()
         finally:
             self.assigner.busy[index] -= 1
+
+    async def _pass_on(self, index: int, head: bytes, request: _Message) -> bytes:
+        try:
+            server = await self._connection(index)
+        except OSError:
+            self.counts["unavailable"] += 1
+            return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
+        try:
+            server.writer.write(head + bytes(request.body))
+            answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"),
+                                            ANSWER_SECONDS)
+        except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+            server.close()
+            self.counts[f"failed:{type(error).__name__}"] += 1
+            return _json_answer(502, "Bad Gateway", UNAVAILABLE, request.keep_alive)
         if answer.keep_alive:
             server.last_used = time.monotonic()
             self._idle[index].append(server)

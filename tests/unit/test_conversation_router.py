@@ -15,7 +15,7 @@ import requests
 from aiohttp import web
 
 from bot.chat_request import MAX_BODY_BYTES
-from bot.conversation_router import READ_LIMIT, Assigner, conversation_of, free_ports
+from bot.conversation_router import IN_HAND, PATIENCE_SECONDS, READ_LIMIT, Assigner, Gate, conversation_of, free_ports
 
 
 def test_a_new_conversation_goes_to_the_least_busy_server_and_then_stays_there():
@@ -53,11 +53,77 @@ def test_requests_about_no_conversation_go_to_the_first_server(body):
     assert Assigner(2, 600).server_for(conversation_of(b"/", body)) == 0
 
 
+def test_the_gate_lets_in_a_few_at_a_time_first_come_first_served():
+    async def scenario():
+        gate = Gate(2, patience=60)
+        started, order = asyncio.Event(), []
+
+        async def message(name, hold):
+            await gate.enter()
+            order.append(name)
+            await started.wait()
+            await asyncio.sleep(hold)
+            gate.leave()
+
+        tasks = [asyncio.create_task(message(i, 0.01 * (5 - i))) for i in range(5)]
+        await asyncio.sleep(0.05)
+        assert order == [0, 1] and gate.in_hand == 2 and len(gate.waiting) == 3
+        started.set()
+        await asyncio.gather(*tasks)
+        assert order == [0, 1, 2, 3, 4] and gate.in_hand == 0 and not gate.waiting
+
+    asyncio.run(scenario())
+
+
+def test_a_message_waits_no_longer_than_the_gates_patience():
+    async def scenario():
+        gate = Gate(1, patience=0.2)
+        await gate.enter()  # stuck on something slow, never leaves
+        start = time.monotonic()
+        await gate.enter()
+        waited = time.monotonic() - start
+        assert 0.18 < waited < 1.0 and gate.in_hand == 2 and not gate.waiting
+        gate.leave()
+        gate.leave()
+        assert gate.in_hand == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_message_given_up_on_frees_its_place_in_the_queue_or_at_the_server():
+    async def scenario():
+        gate = Gate(1, patience=60)
+        await gate.enter()
+        queued = asyncio.create_task(gate.enter())
+        last = asyncio.create_task(gate.enter())
+        await asyncio.sleep(0.01)
+        queued.cancel()  # leaves the queue before its turn
+        await asyncio.sleep(0.01)
+        assert len(gate.waiting) == 1
+        gate.leave()  # the last one's turn
+        await last
+        assert gate.in_hand == 1 and not gate.waiting
+        # Given a place at the moment it gave up: the place goes to the next in line.
+        after = asyncio.create_task(gate.enter())
+        behind = asyncio.create_task(gate.enter())
+        await asyncio.sleep(0.01)
+        gate.leave()
+        after.cancel()
+        await asyncio.gather(after, return_exceptions=True)
+        await behind
+        assert gate.in_hand == 1 and not gate.waiting
+
+    asyncio.run(scenario())
+
+
 class Backends:
-    """Two HTTP servers in a thread: each answers with its number and what it received."""
+    """Two HTTP servers in a thread: each answers with its number and what it received. A request
+    with X-Hold-Ms waits that long before answering, and each server counts how many it holds."""
 
     def __init__(self, ports):
         self.ports = ports
+        self.holding = [0] * len(ports)
+        self.most_held = [0] * len(ports)
         self.loop = asyncio.new_event_loop()
         self.runners = {}
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -68,6 +134,11 @@ class Backends:
     def _app(self, index):
         async def echo(request):
             body = await request.read()
+            if "X-Hold-Ms" in request.headers:
+                self.holding[index] += 1
+                self.most_held[index] = max(self.most_held[index], self.holding[index])
+                await asyncio.sleep(int(request.headers["X-Hold-Ms"]) / 1000)
+                self.holding[index] -= 1
             headers = {"X-Server": str(index), "Access-Control-Allow-Origin": request.headers.get("Origin", "")}
             return web.json_response({"server": index, "method": request.method, "path": request.path_qs,
                                       "body": body.decode("utf-8", "replace"),
@@ -221,3 +292,55 @@ def test_a_server_that_is_down_gets_an_honest_answer_and_is_used_again_when_back
     assert post(url, other).json()["server"] == 0  # the other server's conversations go on
     backends.start(1)
     assert post(url, sender).json()["server"] == 1
+
+
+def senders_on(url, server, count):
+    """`count` new conversations that the router has placed on `server`."""
+    found = []
+    while len(found) < count:
+        sender = secrets.token_hex(16)
+        if post(url, sender).json()["server"] == server:
+            found.append(sender)
+    return found
+
+
+def test_each_server_has_at_most_a_few_messages_in_hand_and_the_rest_wait_their_turn(routed):
+    url, backends, _ = routed
+    senders = senders_on(url, 0, 6)
+    backends.most_held[0] = 0
+    done = {}
+
+    def one(sender):
+        answer = post(url, sender, headers={"X-Hold-Ms": "300"})
+        done[sender] = (answer.status_code, time.monotonic())
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=one, args=(s,)) for s in senders]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.02)  # in this order
+    # Meanwhile a request about no conversation (a health check) does not queue.
+    health = requests.get(url + "/", timeout=10)
+    assert health.status_code == 200 and time.monotonic() - start < 0.3
+    for thread in threads:
+        thread.join()
+    assert backends.most_held[0] == IN_HAND
+    assert all(status == 200 for status, _ in done.values())
+    # Served in the order they came, IN_HAND at a time: three rounds of 300 ms.
+    finished = [done[s][1] - start for s in senders]
+    assert finished == sorted(finished)
+    assert 0.85 < finished[-1] < 0.85 + PATIENCE_SECONDS
+
+
+def test_messages_stuck_at_a_server_hold_up_the_others_no_longer_than_the_patience(routed):
+    url, backends, _ = routed
+    stuck, waiting = senders_on(url, 1, IN_HAND), senders_on(url, 1, 1)[0]
+    threads = [threading.Thread(target=post, args=(url, s), kwargs={"headers": {"X-Hold-Ms": "4000"}}) for s in stuck]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    start = time.monotonic()
+    assert post(url, waiting).status_code == 200
+    assert PATIENCE_SECONDS - 0.1 < time.monotonic() - start < PATIENCE_SECONDS + 1.5
+    for thread in threads:
+        thread.join()
