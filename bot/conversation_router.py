@@ -6,8 +6,9 @@ their locks in its own memory (the embedded defaults), so every message of a con
 reach the server that holds it. The router reads the conversation id (the REST body's `sender`,
 or the id in Rasa's API paths, /conversations/<id>/...), sends a new conversation to the server
 with the fewest requests in hand, and remembers which server has each conversation for as long as
-the servers keep it (PHB_TRACKER_IDLE_MINUTES, and 10 minutes more). Anything else (health, CORS
-preflight) goes to the first server. Production needs no router: its servers share PostgreSQL and
+the servers keep it (PHB_TRACKER_IDLE_MINUTES, and 10 minutes more). Each server has at most
+IN_HAND messages in hand; the others queue in the router, in order, for up to PATIENCE_SECONDS
+(Gate). Anything else (health, CORS preflight) goes to the first server without queueing. Production needs no router: its servers share PostgreSQL and
 Redis, and nginx spreads the load (deploy/).
 
 Requests and answers are read whole and passed on with their own headers, minus the ones that
