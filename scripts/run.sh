@@ -3,10 +3,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LOG_DIR=${LOG_DIR:-logs}
-mkdir -p "$LOG_DIR"
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 WIDGET_PORT=${WIDGET_PORT:-8080}
+# One Rasa server per core, two at most unless RASA_WORKERS says (each holds the model: about
+# 0.8 GB, and uses one core).
+RASA_WORKERS=${RASA_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) >= 2 ? 2 : 1 ))}
+if ! [[ "$RASA_WORKERS" =~ ^[1-9][0-9]?$ ]]; then
+  echo "RASA_WORKERS is how many Rasa servers to start: a whole number from 1 to 99, not '$RASA_WORKERS'." >&2
+  exit 2
+fi
+mkdir -p "$LOG_DIR"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -40,10 +47,8 @@ fi
 # then stops them: otherwise they die first and look like a crash.
 setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
-# One Rasa server per core, two at most unless RASA_WORKERS says (each holds the model: about
-# 0.8 GB). One server uses one core. With several, the router (bot/conversation_router.py) takes
-# RASA_PORT and keeps each conversation on one server, which holds it in memory.
-RASA_WORKERS=${RASA_WORKERS:-$(( $(nproc 2>/dev/null || echo 1) >= 2 ? 2 : 1 ))}
+# RASA_WORKERS Rasa servers (checked above); with several, the router (bot/conversation_router.py)
+# takes RASA_PORT and keeps each conversation on one server, which holds it in memory.
 if [ "$RASA_WORKERS" -gt 1 ]; then
   read -ra rasa_ports <<< "$(.venv/bin/python -m bot.conversation_router free-ports "$RASA_WORKERS")"
 else
