@@ -8,8 +8,9 @@ or the id in Rasa's API paths, /conversations/<id>/...), sends a new conversatio
 with the fewest requests in hand, and remembers which server has each conversation for as long as
 the servers keep it (PHB_TRACKER_IDLE_MINUTES, and 10 minutes more). Each server has at most
 IN_HAND messages in hand; the others queue in the router, in order, for up to PATIENCE_SECONDS
-(Gate). Anything else (health, CORS preflight) goes to the first server without queueing. Production needs no router: its servers share PostgreSQL and
-Redis, and nginx spreads the load (deploy/).
+(Gate). Anything else (health, CORS preflight) goes to the first server without queueing.
+Production needs no router: its servers share PostgreSQL and Redis, and nginx spreads the load
+(deploy/).
 
 Requests and answers are read whole and passed on with their own headers, minus the ones that
 describe a single connection. Nothing is logged but counts and failure kinds: bodies hold what
@@ -124,7 +125,8 @@ class Gate:
             await turn
         except asyncio.CancelledError:  # the client went away
             if turn.cancelled():
-                self.waiting.remove(turn)
+                if turn in self.waiting:  # leave() may have passed over it already
+                    self.waiting.remove(turn)
             else:
                 self.leave()  # given a place as it left: pass it on
             raise
@@ -140,8 +142,10 @@ class Gate:
     def leave(self) -> None:
         self.in_hand -= 1
         while self.waiting and self.in_hand < self.limit:
-            self.waiting.popleft().set_result(None)
-            self.in_hand += 1
+            turn = self.waiting.popleft()
+            if not turn.done():  # one given up on is passed over: its client has gone
+                turn.set_result(None)
+                self.in_hand += 1
 
 
 class _Message:

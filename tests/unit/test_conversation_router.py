@@ -112,6 +112,15 @@ def test_a_message_given_up_on_frees_its_place_in_the_queue_or_at_the_server():
         await asyncio.gather(after, return_exceptions=True)
         await behind
         assert gate.in_hand == 1 and not gate.waiting
+        # Given up on, and a place comes free before it has noticed: the place goes to the next.
+        gone = asyncio.create_task(gate.enter())
+        next_one = asyncio.create_task(gate.enter())
+        await asyncio.sleep(0.01)
+        gone.cancel()  # its turn is cancelled now; its handler runs only at the next await
+        gate.leave()
+        await asyncio.gather(gone, return_exceptions=True)
+        await next_one
+        assert gone.cancelled() and gate.in_hand == 1 and not gate.waiting
 
     asyncio.run(scenario())
 
