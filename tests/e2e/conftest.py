@@ -1,4 +1,5 @@
 """Start the real action server and Rasa server (trained model, REST channel) for a test run."""
+import contextlib
 import os
 import pathlib
 import secrets
@@ -121,6 +122,25 @@ def trained_agent():
     import rasa_plugins.speedups  # noqa: F401 - as in the server
 
     return Agent.load(str(MODEL))
+
+
+@contextlib.contextmanager
+def on_real_actions(agent, tmp, tracker_store):
+    """The agent's processor with `tracker_store`, calling a real action server started here; both
+    put back afterwards."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    stack = Stack(tmp, intake_env(tmp))
+    stack.start_actions()
+    processor = agent.processor
+    kept = processor.tracker_store, processor.action_endpoint
+    processor.tracker_store = tracker_store
+    processor.action_endpoint = EndpointConfig(f"http://127.0.0.1:{stack.actions_port}/webhook")
+    try:
+        yield processor
+    finally:
+        processor.tracker_store, processor.action_endpoint = kept
+        stack.stop_all()
 
 
 @pytest.fixture(scope="session")

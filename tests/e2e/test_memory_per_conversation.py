@@ -17,11 +17,10 @@ import sys
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.utils.endpoints import EndpointConfig
 
 from bench import journeys
 from rasa_plugins.memory_tracker_store import ForgetfulMemoryTrackerStore
-from tests.e2e.conftest import Stack, intake_env
+from tests.e2e.conftest import on_real_actions
 
 AREA = "kent-and-medway"
 IDLE_MINUTES = 60.0
@@ -33,15 +32,9 @@ BATCHES = 4
 
 @pytest.fixture(scope="module")
 def played(trained_agent, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("memory")
-    stack = Stack(tmp, intake_env(tmp))
-    stack.start_actions()
-    processor = trained_agent.processor
-    kept = processor.tracker_store, processor.action_endpoint
     clock = [0.0]
-    store = ForgetfulMemoryTrackerStore(processor.domain, idle_minutes=IDLE_MINUTES, clock=lambda: clock[0])
-    processor.tracker_store = store
-    processor.action_endpoint = EndpointConfig(f"http://127.0.0.1:{stack.actions_port}/webhook")
+    store = ForgetfulMemoryTrackerStore(trained_agent.processor.domain, idle_minutes=IDLE_MINUTES,
+                                        clock=lambda: clock[0])
 
     async def conversation(messages):
         sender = secrets.token_hex(16)
@@ -61,20 +54,19 @@ def played(trained_agent, tmp_path_factory):
         assert len(store._kept) == 0
         gc.collect()
         tracked = gc.get_objects()
-        entries = sum(len(o) for o in tracked if isinstance(o, (dict, list, set, collections.deque, collections.OrderedDict)))
+        entries = sum(len(o) for o in tracked if isinstance(o, (dict, list, set, collections.deque)))
         return sys.getallocatedblocks(), len(tracked), entries
 
+    figures = [None] * BATCHES  # filled in place, so that this list does not grow between figures
     loop = asyncio.new_event_loop()
     try:
-        figures = [None] * BATCHES  # filled in place, so that this list does not grow between figures
-        for index in range(BATCHES):
-            loop.run_until_complete(batch())
-            figures[index] = measure()
-        yield figures
+        with on_real_actions(trained_agent, tmp_path_factory.mktemp("memory"), store) as processor:
+            for index in range(BATCHES):
+                loop.run_until_complete(batch())
+                figures[index] = measure()
     finally:
         loop.close()
-        processor.tracker_store, processor.action_endpoint = kept
-        stack.stop_all()
+    return figures
 
 
 def test_memory_does_not_grow_from_batch_to_batch_once_conversations_are_forgotten(played):

@@ -15,12 +15,11 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
 
 from bench import journeys
 from rasa_plugins import rule_matching, state_history
 from rasa_plugins.memory_tracker_store import ForgetfulMemoryTrackerStore
-from tests.e2e.conftest import Stack, intake_env
+from tests.e2e.conftest import on_real_actions
 
 AREA = "kent-and-medway"
 # Beyond the bench's journeys: a restart, a form stopped and started again, a digression and a
@@ -37,18 +36,9 @@ MORE = [
 
 @pytest.fixture(scope="module")
 def processor(trained_agent, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("state-history")
-    stack = Stack(tmp, intake_env(tmp))
-    stack.start_actions()
-    processor = trained_agent.processor
-    kept = processor.tracker_store, processor.action_endpoint
-    processor.tracker_store = ForgetfulMemoryTrackerStore(processor.domain)
-    processor.action_endpoint = EndpointConfig(f"http://127.0.0.1:{stack.actions_port}/webhook")
-    try:
+    store = ForgetfulMemoryTrackerStore(trained_agent.processor.domain)
+    with on_real_actions(trained_agent, tmp_path_factory.mktemp("state-history"), store) as processor:
         yield processor
-    finally:
-        processor.tracker_store, processor.action_endpoint = kept
-        stack.stop_all()
 
 
 def test_every_call_gets_the_states_rasa_would_build(processor, monkeypatch):
