@@ -11,7 +11,7 @@ The graphs do not change once loaded. So the order is worked out once per set of
 inputs, and each run calls the same nodes (GraphNode objects, with their hooks) with the same
 arguments, in an order dask could have chosen (each node after all it needs). Inputs that clash
 with a node's name, and failures, are reported as Rasa reports them.
-`tests/e2e/test_graph_runner.py` runs both graphs of the trained model both ways and compares.
+`tests/e2e/test_state_history.py` runs both graphs of the trained model both ways and compares.
 """
 from __future__ import annotations
 

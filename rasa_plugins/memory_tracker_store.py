@@ -27,7 +27,6 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 from bot.expiring_map import DEFAULT_IDLE_MINUTES, ExpiringMap, conversation_idle_minutes
 
 
-
 @dataclass
 class _Kept:
     tracker: DialogueStateTracker

@@ -1,11 +1,12 @@
-"""rasa_plugins/state_history.py gives the same applied events and dialogue states as Rasa, and
-rasa_plugins/rule_matching.py finds the same rules.
+"""rasa_plugins/state_history.py gives the same applied events and dialogue states as Rasa,
+rasa_plugins/rule_matching.py finds the same rules, and rasa_plugins/graph_runner.py gives the
+same graph results.
 
 Whole conversations (every bench journey, and ones that restart, stop a form, digress and
 correct) run through the trained model with the real action server and make run's tracker store.
 Every time the processor or a policy asks for the applied events, the states or the rules that
-fit, Rasa's own answer is worked out too, and they must be equal. Most calls must go on from earlier work, or the
-speed-up is not working.
+fit, Rasa's own answer is worked out too, and they must be equal. Most calls must go on from
+earlier work, or the speed-up is not working.
 """
 import asyncio
 import secrets
@@ -13,13 +14,16 @@ import secrets
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench import journeys
-from rasa_plugins import rule_matching, state_history
+from rasa_plugins import graph_runner, rule_matching, state_history
 from rasa_plugins.memory_tracker_store import ForgetfulMemoryTrackerStore
 from tests.e2e.conftest import on_real_actions
+from tests.e2e.test_fast_model_load import texts
 
 AREA = "kent-and-medway"
 # Beyond the bench's journeys: a restart, a form stopped and started again, a digression and a
@@ -132,9 +136,6 @@ def test_every_call_gets_the_states_rasa_would_build(processor, monkeypatch):
 
 def test_callers_may_change_what_they_get(processor):
     """The featurizers delete keys from the states they get: that must not reach the next call."""
-    from rasa.shared.core.events import ActionExecuted, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
     domain = processor.domain
     tracker = DialogueStateTracker.from_events("changes", [
         ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"}), ActionExecuted("utter_greet"),
@@ -150,11 +151,6 @@ def test_callers_may_change_what_they_get(processor):
 def test_the_graphs_run_our_way_give_what_dask_gives(processor):
     """rasa_plugins/graph_runner.py: the NLU graph for typed messages, and the policy graph before
     every message of two whole conversations, run both ways."""
-    from rasa.engine.runner.dask import DaskGraphRunner
-
-    from rasa_plugins import graph_runner
-    from tests.e2e.test_fast_model_load import texts
-
     ours, theirs = graph_runner.run, graph_runner._rasa_run
     assert DaskGraphRunner.run is ours
 
@@ -165,8 +161,6 @@ def test_the_graphs_run_our_way_give_what_dask_gives(processor):
         finally:
             DaskGraphRunner.run = ours
         return call(), expected
-
-    from rasa.shared.core.events import ActionExecuted
 
     listening = DialogueStateTracker.from_events("graph-test", [ActionExecuted("action_listen")])
     for text in texts()[:80]:
