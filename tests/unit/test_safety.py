@@ -1,7 +1,12 @@
+"""The crisis safety net's parts (bot/safety/). How well it does on words nobody here wrote is
+measured in tests/safety/test_crisis_corpus.py; these check each part does what it says."""
 import pytest
 
-from bot.safety import crisis_category
+from bot.safety import CATEGORIES, crisis_category, detector
+from bot.safety.normalise import damerau, fold
+from bot.safety.patterns import compile_pattern, read_terms
 
+# Textbook phrasing, one or more of each kind (the corpus holds the real-world wording).
 URGENT = [
     ("I want to kill myself", "self_harm"),
     ("i feel suicidal tonight", "self_harm"),
@@ -12,31 +17,41 @@ URGENT = [
     ("thinking of ending my life", "self_harm"),
     ("i dont want to be alive anymore", "self_harm"),
     ("I can\u2019t go on", "self_harm"),
-    ("my son took an overdose", "self_harm"),
     ("she took all her tablets", "self_harm"),
-    ("he has swallowed all of his pills", "self_harm"),
-    ("he took too many pills", "self_harm"),
     ("better off dead", "self_harm"),
     ("my dad can't breathe", "medical_emergency"),
     ("mum has collapsed", "medical_emergency"),
     ("he's not breathing", "medical_emergency"),
     ("I have crushing chest pain", "medical_emergency"),
     ("please call an ambulance", "medical_emergency"),
-    ("this is an emergency", "medical_emergency"),
-    ("i think im having a heart attack", "medical_emergency"),
-    ("someone is hurting me", "danger"),
-    ("I'm not safe at home", "danger"),
-    ("i am in danger", "danger"),
+    ("the kitchen is on fire", "medical_emergency"),
+    ("my husband hits me", "domestic_abuse"),
+    ("I'm scared of my partner", "domestic_abuse"),
+    ("someone is hurting my mum", "danger_to_others"),
+]
+
+# Each way of hiding a word that the normaliser undoes (issue 20: typos, text-speak, held letters).
+HIDDEN = [
+    ("I WANT TO KILL MYSELF", "self_harm"),           # case
+    ("i wanna kill myslef", "self_harm"),            # text-speak and a swapped letter
+    ("kms", "self_harm"),                            # slang
+    ("im gonna unalive", "self_harm"),               # slang
+    ("feeling sucidal", "self_harm"),                # a letter missing
+    ("su1c1dal thoughts again", "self_harm"),        # digits for letters
+    ("i want to dieeeee", "self_harm"),              # held letters
+    ("he's unconsious", "medical_emergency"),        # a letter missing from a long word
+    ("cant breath", "medical_emergency"),            # the noun for the verb, no apostrophe
+    ("she's chocking", "medical_emergency"),         # a misspelling that is also a real word
+    ("dh hit me again", "domestic_abuse"),           # forum shorthand for a husband
 ]
 
 ORDINARY = [
     "what is a personal health budget",
-    "my dad had a stroke last year, can he get a phb",
-    "can the budget pay for emergency care",
-    "my mum is in hospital",
-    "can i employ someone to help me",
+    "can i employ someone to help me with washing",
     "how do I end my direct payment",
     "i want to stop my direct payments",
+    "my mum died last year and we still get letters about her budget",
+    "dying to know when the review is",
     "",
     "   ",
 ]
@@ -47,6 +62,11 @@ def test_urgent_messages(text, category):
     assert crisis_category(text) == category
 
 
+@pytest.mark.parametrize("text, category", HIDDEN)
+def test_hidden_words_are_found_after_normalising(text, category):
+    assert crisis_category(text) == category
+
+
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_messages_are_not_crisis(text):
     assert crisis_category(text) is None
@@ -54,3 +74,48 @@ def test_ordinary_messages_are_not_crisis(text):
 
 def test_none_is_safe():
     assert crisis_category(None) is None
+
+
+def test_every_kind_is_one_of_the_four_with_a_reply():
+    assert set(CATEGORIES) == {"self_harm", "medical_emergency", "domestic_abuse", "danger_to_others"}
+
+
+def test_fold_spells_out_short_forms_and_drops_case_accents_and_apostrophes():
+    assert fold("I\u2019M Caf\u00e9 can't, he'll, mum's") == "i am cafe can not, he will, mums"
+    assert fold("hell and shell") == "hell and shell"
+
+
+def test_damerau_counts_a_swap_as_one_and_gives_up_past_the_limit():
+    assert damerau("myslef", "myself", 1) == 1
+    assert damerau("sucidal", "suicidal", 1) == 1
+    assert damerau("budget", "suicide", 2) == 3
+
+
+def test_real_words_are_never_corrected_to_a_keyword():
+    words = detector().normaliser.words
+    assert words("willing killing") == ["willing", "killing"]
+    assert words("the bridge club") == ["the", "bridge", "club"]
+    assert words("I would like a breather") == ["i", "would", "like", "a", "breather"]
+
+
+def test_a_pattern_word_matches_every_form_of_it():
+    lemma = detector().lemma
+    assert compile_pattern("kill $self", {"self": ["myself"]}, lemma) == [
+        {"LEMMA": {"IN": ["kill"]}}, {"LEMMA": {"IN": ["myself"]}}]
+    assert compile_pattern("=me _?", {}, lemma) == [{"LOWER": {"IN": ["me"]}}, {"OP": "?"}]
+
+
+@pytest.mark.parametrize("bad, why", [
+    ("kill $nobody", "unknown class"),
+    ("_?", "can match nothing"),
+])
+def test_a_bad_pattern_is_refused_with_a_reason(bad, why):
+    with pytest.raises(ValueError, match=why):
+        compile_pattern(bad, {}, detector().lemma)
+
+
+def test_terms_without_strong_patterns_are_refused():
+    terms = {"replace": {}, "keywords": [], "lemmas": {}, "classes": {}, "now": [], "not_now": [], "never": [],
+             "categories": {"self_harm": {"weak": ["sad"]}}}
+    with pytest.raises(ValueError, match="strong"):
+        read_terms(terms)
