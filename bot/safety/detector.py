@@ -110,12 +110,13 @@ class CrisisDetector:
         doc = self.doc(text)
         matches = self.matches(doc, indexed)
         markers = {label for label, _, _ in matches if label in ("now", "not_now")}
-        # An idiom or a name ("dying to know", "dead easy", "end of life care") hides what is inside it.
+        # An idiom or a topic ("dying to know", "dead easy", "wants to die at home") hides a match whose
+        # last word is inside it.
         never = [(start, end) for label, start, end in matches if label == "never"]
         found: dict[str, Finding] = {}
         weak_allowed = "not_now" not in markers or "now" in markers
         for label, start, end in matches:
-            if label in ("now", "not_now", "never") or any(s <= start and end <= e for s, e in never):
+            if label in ("now", "not_now", "never") or any(s < end <= e for s, e in never):
                 continue
             category, tier = label.split(":")
             if tier == "strong" or weak_allowed:

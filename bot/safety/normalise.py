@@ -82,12 +82,14 @@ class Normaliser:
                 return tuple(self.replace[candidate])
             if candidate in self.known:
                 return (candidate,)
-        if not held.isalpha() or len(held) < 5:
+        if held.endswith("in") and held + "g" in self.known:
+            return (held + "g",)  # "jumpin", "thinkin"
+        if not held.isalpha() or len(held) < 4:
             return (held,)
         return (self.nearest_keyword(held) or held,)
 
     def nearest_keyword(self, word: str) -> str | None:
-        limit = 2 if len(word) >= 8 else 1
+        limit = 2 if len(word) >= 7 else 1
         best, best_distance = None, limit + 1
         for keyword in self.keywords:
             if keyword[0] != word[0] and keyword[:2] != word[1::-1]:

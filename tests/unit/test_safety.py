@@ -17,7 +17,7 @@ URGENT = [
     ("thinking of ending my life", "self_harm"),
     ("i dont want to be alive anymore", "self_harm"),
     ("I can\u2019t go on", "self_harm"),
-    ("she took all her tablets", "self_harm"),
+    ("she took all her tablets", "medical_emergency"),  # an overdose: 999 first
     ("better off dead", "self_harm"),
     ("my dad can't breathe", "medical_emergency"),
     ("mum has collapsed", "medical_emergency"),
