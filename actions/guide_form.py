@@ -19,7 +19,7 @@ from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
 from bot.answers import start_mode
 from bot.dialogue import should_switch_guide
-from bot.replies import say as say_message
+from bot.replies import say as say_message, with_urgent_line
 
 
 # Requests that are never taken as an answer, even when they match a button; only a
@@ -59,7 +59,7 @@ def say_not_understood(guide: Guide, dispatcher: CollectingDispatcher, tracker: 
                        answers: dict) -> int:
     """Say why the message was not used (the form then asks again); returns the failed tries so far."""
     tries = int(tracker.get_slot(TRIES) or 0) + 1
-    send(dispatcher, [guide.not_understood(tries, why, answers)])
+    send(dispatcher, [with_urgent_line(guide.not_understood(tries, why, answers))])
     return tries
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice
 from bot.hours import availability, say_time, say_weekly, say_when
@@ -26,6 +26,15 @@ class Reply:
 
 def say(key: str, **values: str) -> Reply:
     return Reply(text=render(key, **values))
+
+
+def with_urgent_line(reply: Reply) -> Reply:
+    """A reply that says we did not understand, with 999 and NHS 111 on its last line: the
+    message we could not read may have been a crisis the safety net missed."""
+    line = render("urgent_line")
+    if reply.text is None or line in reply.text:
+        return reply
+    return replace(reply, text=f"{reply.text}\n{line}")
 
 
 def contact_lines(area: Area) -> str:
@@ -120,5 +129,6 @@ def area_only_replies(topic: str, area: Area, now: dt.datetime) -> list[Reply]:
 def misunderstanding_replies(escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime) -> list[Reply]:
     """First miss: ask again. A second in a row: the menu and how to reach a person."""
     if escalate:
-        return [say("still_not_understood"), Reply(response="utter_menu"), *team_contacts(area, now)]
-    return [say("out_of_scope" if out_of_scope else "not_understood")]
+        return [with_urgent_line(say("still_not_understood")), Reply(response="utter_menu"),
+                *team_contacts(area, now)]
+    return [with_urgent_line(say("out_of_scope" if out_of_scope else "not_understood"))]

@@ -19,6 +19,7 @@ from sanic.request import Request
 
 from bot import chat_request
 from bot.messages import render
+from bot.replies import Reply, with_urgent_line
 from rasa_plugins import speedups  # noqa: F401 - applies Rasa speed-ups in the server that loads this channel
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class PhbRestInput(RestInput):
                 return response.json(parsed.body(), status=parsed.status)
             if not parsed.text:
                 # Nothing to understand: say so without counting it as a misunderstanding.
-                return response.json([{"recipient_id": parsed.sender, "text": render("empty_message")}])
+                text = with_urgent_line(Reply(text=render("empty_message"))).text
+                return response.json([{"recipient_id": parsed.sender, "text": text}])
             collector = CollectingOutputChannel()
             failed = False
             try:

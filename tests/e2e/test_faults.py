@@ -24,6 +24,7 @@ def test_the_action_server_killed_mid_question_gets_an_apology_and_the_check_car
     try:
         text = text_of(chat.say("Yes, 18 or over"))
         assert APOLOGY in text and "999" in text and "NHS 111" in text and "option 2" in text
+        assert "Samaritans free on 116 123" in text
         # While it is down, every message gets the same honest answer rather than silence.
         assert APOLOGY in text_of(chat.say("what is a personal health budget?"))
     finally:

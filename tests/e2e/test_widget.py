@@ -259,7 +259,11 @@ def test_error_state_when_the_assistant_cannot_be_reached(new_page, dead_widget_
     # The area's number from its config file, marked as an example where it is one.
     assert "01632 960000 (example only)" in text
     assert alert.locator("a[href='tel:01632960000']").count() == 1
-    assert "999" in text and "111" in text
+    # The same urgent help as the assistant's own failure message (issue 20: fail-safe everywhere).
+    assert "call 999" in text and "call NHS 111." in text
+    assert "NHS 111 and choose option 2" in text and "Samaritans free on 116 123" in text
+    for number in ("999", "111", "116123"):
+        assert alert.locator(f"a[href='tel:{number}']").count() >= 1, number
     widget.input.fill("hello")
     widget.input.press("Enter")
     alert.wait_for()

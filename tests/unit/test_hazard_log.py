@@ -81,3 +81,67 @@ def test_a_missing_test_would_be_caught():
     path, name = REFERENCE.search(fake).groups()
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
     assert name not in {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
+def _function(path, name):
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    return tree, next(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and n.name == name)
+
+
+def _asserts(tree, function, seen=frozenset()):
+    """Whether the function asserts, itself or through a helper defined in the same file."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assert):
+            return True
+        if isinstance(node, ast.With) and any("raises" in ast.unparse(item.context_expr) for item in node.items):
+            return True
+    helpers = {n.name: n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return any(_asserts(tree, helpers[c], seen | {function.name}) for c in called & set(helpers) - seen)
+
+
+@pytest.mark.parametrize("path, name", [r for r in REFERENCES if r[0].endswith(".py")],
+                         ids=[f"{p}::{n}" for p, n in REFERENCES if p.endswith(".py")])
+def test_every_named_test_asserts_something_and_is_not_skipped(path, name):
+    tree, function = _function(path, name)
+    assert _asserts(tree, function), f"{path}::{name} asserts nothing"
+    decorators = [ast.unparse(d) for d in function.decorator_list]
+    assert not any("skip" in d or "xfail" in d for d in decorators), f"{path}::{name} is skipped: {decorators}"
+
+
+def controls(title_word):
+    """(text, references, checks) for each control of the hazard whose title has the word."""
+    body = next(body for title, body in HAZARDS.items() if title_word in title.lower())
+    block = body.split("**Controls**", 1)[1].split("**Risk after**", 1)[0]
+    found = []
+    for text in re.split(r"\n  - ", block)[1:]:
+        checks = re.search(r"Checks: (.+?)\.(?:\s|$)", text, re.DOTALL)
+        found.append((text, REFERENCE.findall(text), re.findall(r"`([^`]+)`", checks.group(1)) if checks else []))
+    return found
+
+
+def _source(path, name):
+    """A test's source, with the module-level values it uses (a table of expected words)."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    if path.endswith(".py"):
+        tree, function = _function(path, name)
+        used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+        values = [ast.get_source_segment(text, n) for n in tree.body if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id in used for t in n.targets)]
+        return "\n".join([ast.get_source_segment(text, function), *values])
+    story = next(s for s in yaml.safe_load(text)["stories"] if s["story"] == name)
+    return yaml.safe_dump(story, allow_unicode=True)
+
+
+@pytest.mark.parametrize("control", controls("crisis"), ids=lambda c: c[0][:50])
+def test_each_crisis_control_names_what_its_tests_check_and_they_do(control):
+    """Issue 20: a cited test must assert what the control claims, not merely exist. Each control
+    of H1 says what its tests check ("Checks: `999`, ..."); every one of those words or values
+    must be in the source of a test the control cites."""
+    text, references, checks = control
+    assert references, f"no test cited: {text[:80]}"
+    assert checks, f"no 'Checks:' list: {text[:80]}"
+    sources = "\n".join(_source(path, name) for path, name in references)
+    missing = [c for c in checks if c not in sources]
+    assert not missing, f"{missing} in no cited test of: {text[:80]}"

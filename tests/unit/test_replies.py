@@ -65,9 +65,9 @@ def test_local_offer_lists_the_area_groups():
 
 def test_misunderstanding_escalates_to_menu_and_contacts():
     first = misunderstanding_replies(False, False, get_area("default"), OPEN)
-    assert first[0].text == render("not_understood")
+    assert first[0].text == render("not_understood") + "\n" + render("urgent_line")
     oos = misunderstanding_replies(False, True, get_area("default"), OPEN)
-    assert oos[0].text == render("out_of_scope")
+    assert oos[0].text == render("out_of_scope") + "\n" + render("urgent_line")
     second = misunderstanding_replies(True, False, get_area("cornwall-and-isles-of-scilly"), OPEN)
     assert second[1].response == "utter_menu"
     assert "01726 627659" in texts(second)

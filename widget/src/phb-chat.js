@@ -48,7 +48,14 @@
     errorNotSent: "Your message was not sent.",
     retry: "Try again",
     errorTeam: "You can also contact {team}:",
-    errorUrgent: "If you need help now, call 999 in an emergency or NHS 111 for urgent medical help."
+    errorUrgent: "If you need help now:",
+    // The same urgent numbers as the assistant's service_trouble message (content/messages.yml).
+    errorUrgentLines: [
+      "If someone's life is in danger, call 999.",
+      "For urgent medical help, call NHS 111.",
+      "In a mental health crisis, call NHS 111 and choose option 2.",
+      "To talk to someone at any time, call Samaritans free on 116 123."
+    ]
   };
 
   // ---- Pure functions (tested with node --test) ----------------------------------------------------
@@ -529,8 +536,13 @@
       });
       this.error.appendChild(list);
     }
-    var urgent = el("p");
-    renderLine(urgent, TEXT.errorUrgent);
+    this.error.appendChild(el("p", { text: TEXT.errorUrgent }));
+    var urgent = el("ul");
+    TEXT.errorUrgentLines.forEach(function (line) {
+      var li = el("li");
+      renderLine(li, line);
+      urgent.appendChild(li);
+    });
     this.error.appendChild(urgent);
     this.error.hidden = false;
     this.scrollToEnd();

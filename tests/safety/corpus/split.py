@@ -1,5 +1,9 @@
 """How the crisis corpus was split (run once, before the detector was tuned; kept to show how).
 
+The messages as gathered (raw/*.jsonl) were removed once split: tuning.jsonl and heldout.jsonl are
+the record, and the held-out half must never be made again. To split a new corpus the same way,
+put its files in raw/ and run:
+
     .venv/bin/python tests/safety/corpus/split.py
 
 Reads the messages as gathered (raw/*.jsonl, each with its source) and the label review
