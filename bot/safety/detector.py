@@ -99,7 +99,7 @@ class CrisisDetector:
 
     def doc(self, text: str | None) -> Doc:
         words = self.normaliser.words(text)
-        doc = Doc(self.nlp.vocab, words=words or [""])
+        doc = Doc(self.nlp.vocab, words=words)
         for token in doc:
             token.lemma_ = self.lemma(token.text)
         return doc
@@ -108,6 +108,8 @@ class CrisisDetector:
         if not text or not text.strip():
             return []
         doc = self.doc(text)
+        if not len(doc):
+            return []  # no words at all: emoji, punctuation
         matches = self.matches(doc, indexed)
         markers = {label for label, _, _ in matches if label in ("now", "not_now")}
         # An idiom or a topic ("dying to know", "dead easy", "wants to die at home") hides a match whose

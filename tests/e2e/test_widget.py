@@ -188,7 +188,10 @@ def test_crisis_answer_gives_numbers_as_safe_links(widget):
     widget.open()
     widget.say("I want to end my life")
     links = widget.page.locator(".phb-chat__log a").evaluate_all("as => as.map(a => a.href)")
-    assert {"tel:999", "tel:111", "tel:116123", "https://111.nhs.uk/"} <= set(links)
+    assert {"tel:999", "tel:111", "tel:116123"} <= set(links)
+    widget.say("my dad has collapsed and is not breathing")  # a medical emergency's help links 111 online
+    links = widget.page.locator(".phb-chat__log a").evaluate_all("as => as.map(a => a.href)")
+    assert "https://111.nhs.uk/" in links
     assert all(re.match(r"^(https?:|mailto:|tel:)", href) for href in links)
 
 
