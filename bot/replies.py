@@ -37,6 +37,12 @@ def with_urgent_line(reply: Reply) -> Reply:
     return replace(reply, text=f"{reply.text}\n{line}")
 
 
+def with_urgent_help(text: str) -> str:
+    """A message that reports a failure, with 999, NHS 111, 111 option 2 and Samaritans after it:
+    whoever meets a failure may have come for urgent help."""
+    return f"{text}\n{render('urgent_help')}"
+
+
 def contact_lines(area: Area) -> str:
     labels, mark = all_messages()["contact_labels"], all_messages()["example_mark"]
     return "\n".join(f"{labels[c.kind]}: {c.value}{mark if c.example else ''}" for c in area.contacts)

@@ -19,7 +19,7 @@ from sanic.request import Request
 
 from bot import chat_request
 from bot.messages import render
-from bot.replies import Reply, with_urgent_line
+from bot.replies import Reply, with_urgent_help, with_urgent_line
 from rasa_plugins import speedups  # noqa: F401 - applies Rasa speed-ups in the server that loads this channel
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ class PhbRestInput(RestInput):
             if failed or not collector.messages:
                 # Rasa goes on without an action's events when the action server fails, and then
                 # has nothing to say: the person must not be left with silence.
-                collector.messages.append({"recipient_id": parsed.sender, "text": render("service_trouble")})
+                collector.messages.append({"recipient_id": parsed.sender,
+                                           "text": with_urgent_help(render("service_trouble"))})
             return response.json(collector.messages)
 
         return webhook

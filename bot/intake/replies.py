@@ -6,6 +6,7 @@ import datetime as dt
 from bot.areas import Area
 from bot.eligibility_replies import pronouns
 from bot.intake.questions import OPTIONAL, content, next_question, options, progress, spec, summary
+from bot.messages import render
 from bot.replies import Reply, team_contacts
 
 
@@ -119,7 +120,9 @@ def already_sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
 
 def not_saved(area: Area, now: dt.datetime) -> list[Reply]:
     c = content()
+    # The urgent numbers after the team's: a failure must never leave someone without them (H1).
     return [Reply(text=_fill(c["not_saved"], {}, team_name=area.team_name)), *team_contacts(area, now),
+            Reply(text=render("urgent_help")),
             Reply(text=c["try_again_prompt"], buttons=({"title": c["try_again"], "payload": "/start_intake"},))]
 
 

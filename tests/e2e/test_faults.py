@@ -56,6 +56,7 @@ def test_the_intake_database_down_at_submission_is_told_honestly_writes_nothing_
         replies = chat.say("Send my details")
         text = text_of(replies)
         assert "NOT saved" in text and "Nothing has been sent" in text, text
+        assert "999" in text and "NHS 111 and choose option 2" in text and "116 123" in text, text
         assert "Try again" in buttons_of(replies)
     assert _records(sql_stack.intake_url) == before, "no partial record"
     replies = chat.say(payload_of(replies, "Try again"))

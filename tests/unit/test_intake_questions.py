@@ -242,6 +242,8 @@ def test_the_result_messages_use_the_areas_facts():
     assert any("example" in r.text for r in sent[1:] if r.text)  # Kent's response time is an example
     failed = replies.not_saved(KENT, NOW)
     assert "NOT saved" in failed[0].text
+    urgent = "\n".join(r.text or "" for r in failed)
+    assert "999" in urgent and "choose option 2" in urgent and "116 123" in urgent  # a failure still gives help
     assert failed[-1].buttons[0]["payload"] == "/start_intake"
 
 

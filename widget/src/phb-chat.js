@@ -48,8 +48,9 @@
     errorNotSent: "Your message was not sent.",
     retry: "Try again",
     errorTeam: "You can also contact {team}:",
-    errorUrgent: "If you need help now:",
-    // The same urgent numbers as the assistant's service_trouble message (content/messages.yml).
+    // The same urgent help as the assistant's urgent_help message (content/messages.yml), which
+    // tests/unit/test_replies.py checks line by line.
+    errorUrgent: "If you need help right now:",
     errorUrgentLines: [
       "If someone's life is in danger, call 999.",
       "For urgent medical help, call NHS 111.",
