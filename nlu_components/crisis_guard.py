@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import crisis_category
+from bot.safety import crisis_category, detector
 
 CRISIS_INTENT = "crisis"
 KIND_ENTITY = "crisis_kind"
@@ -40,6 +40,8 @@ class CrisisGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisGuard":
+        # Built as the model loads, not on the first person's message (spaCy, word lists, patterns).
+        detector()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

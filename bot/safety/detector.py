@@ -40,7 +40,6 @@ ORDER = ("medical_emergency", "domestic_abuse", "danger_to_others", "self_harm")
 class Finding:
     category: str
     strong: bool
-    words: str  # the normalised words that matched (for tests; never logged: they are what was typed)
 
 
 class CrisisDetector:
@@ -49,7 +48,9 @@ class CrisisDetector:
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.overrides = {k.lower(): v.lower() for k, v in terms.lemmas.items()}
         self.normaliser = Normaliser(terms.replace, terms.keywords, known)
-        self.categories = [c for c in ORDER if c in terms.categories] + sorted(set(terms.categories) - set(ORDER))
+        if set(terms.categories) != set(ORDER):  # each kind has its own reply (domain.yml utter_crisis)
+            raise ValueError(f"crisis terms: the kinds must be {sorted(ORDER)}, not {sorted(terms.categories)}")
+        self.categories = list(ORDER)
         labelled: list[tuple[str, list[dict]]] = []
         for category, tiers in terms.categories.items():
             for tier in ("strong", "weak"):
@@ -122,7 +123,8 @@ class CrisisDetector:
                 continue
             category, tier = label.split(":")
             if tier == "strong" or weak_allowed:
-                found.setdefault(category, Finding(category, tier == "strong", doc[start:end].text))
+                if category not in found or (tier == "strong" and not found[category].strong):
+                    found[category] = Finding(category, tier == "strong")
         return sorted((found[c] for c in self.categories if c in found), key=lambda f: not f.strong)
 
     def category(self, text: str | None) -> str | None:
