@@ -70,3 +70,9 @@ class ActionSetArea(Action):
             replies += area_only_replies(pending, area, utc_now())
         send(dispatcher, replies)
         return [SlotSet(AREA_SLOT, area.id), SlotSet(PENDING_SLOT, None)]
+
+
+class ActionSomethingElse(AreaTopicAction):
+    """"Something else" after "did you mean": the team's contacts and the offer to leave details."""
+
+    topic = "something_else"

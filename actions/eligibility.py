@@ -7,6 +7,7 @@ from actions.common import AREA_SLOT, stored_area, utc_now
 from actions.guide_base import Guide
 from bot.eligibility import area_for, assess, next_question, understand
 from bot.eligibility_replies import ask, not_understood, result_replies, say
+from bot.openings import eligibility_answers
 
 ANSWERS = "eligibility_answers"
 RESULT = "eligibility_result"
@@ -37,4 +38,5 @@ ELIGIBILITY = Guide(
     result=_result,
     # The area question sets the conversation's area; going back past it forgets it.
     answer_slots=lambda question, value: {AREA_SLOT: value} if question == "area" else {},
+    from_opening=eligibility_answers,
 )

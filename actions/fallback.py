@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import current_area, send, utc_now
 from bot.areas import DEFAULT_AREA_ID, get_area
 from bot.dialogue import should_escalate
-from bot.replies import misunderstanding_replies
+from bot.replies import chosen_by_place, misunderstanding_replies, topic_answer
+from bot.understanding import FALLBACK, judge
 
 
 class ActionHandleMisunderstanding(Action):
@@ -28,11 +29,44 @@ class ActionHandleMisunderstanding(Action):
             if e.get("event") == "user"
         ]
         area = current_area(tracker) or get_area(DEFAULT_AREA_ID)
+        latest = tracker.latest_message or {}
+        unsure = ((latest.get("intent") or {}).get("name")) == FALLBACK
         replies = misunderstanding_replies(
             escalate=should_escalate(intents),
             out_of_scope=bool(intents) and intents[-1] == "out_of_scope",
             area=area,
             now=utc_now(),
+            offers=judge(latest).offers if unsure else (),
         )
         send(dispatcher, replies)
         return []
+
+
+class ActionAnswerTopic(Action):
+    """A "did you mean" button for an FAQ answer: say that answer (bot/replies.py topic_payload)."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        topic = next(tracker.get_latest_entity_values("topic"), None)
+        if topic is None:  # typed: "the second one"
+            topic = chosen_by_place(tracker.latest_message.get("text") or "", offered_buttons(tracker))
+        send(dispatcher, topic_answer(topic))
+        return []
+
+
+def offered_buttons(tracker: Tracker) -> list[dict]:
+    """The buttons of the assistant's messages since the person last spoke before this message."""
+    buttons: list[dict] = []
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            buttons = list((event.get("data") or {}).get("buttons") or []) + buttons
+    return buttons

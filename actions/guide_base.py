@@ -54,6 +54,16 @@ class Guide:
     # address) that one that passes is taken whatever the NLU made of it, crisis aside:
     # an email address the NLU reads as "stop" is still the email address.
     strict: Callable[[str, dict], bool] = field(default=lambda question, answers: False)
+    # The person's own words are the answers (outcome drafts, details for the team): whatever the
+    # NLU made of a message, it is tried as an answer first. Only a crisis, stop, start again, go
+    # back or a message that reads as a question interrupts (actions/guide_form.py).
+    owns_turn: bool = False
+    # Answers known from earlier in the conversation, added after each answer (the intake takes
+    # who the eligibility check was for, once the person has agreed to give details).
+    carry: Callable[[str, dict, Tracker], dict] = field(default=lambda question, answers, tracker: answers)
+    # Answers an opening message gives plainly ("my mum gets CHC, could she have one?"), so they
+    # are not asked again (bot/openings.py).
+    from_opening: Callable[[str], dict] = field(default=lambda text: {})
 
     def answers(self, tracker: Tracker) -> dict:
         return dict(tracker.get_slot(self.answers_slot) or {})

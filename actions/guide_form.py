@@ -17,14 +17,27 @@ from actions.guides import GUIDES, question_replies
 from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
-from bot.answers import start_mode
+from bot.answers import reads_as_a_question_in_own_words, start_mode
 from bot.dialogue import should_switch_guide
-from bot.replies import say as say_message, with_urgent_line
+from bot.messages import render
+from bot.replies import Reply, say as say_message, with_urgent_line
 
 
 # Requests that are never taken as an answer, even when they match a button; only a
 # strictly checked detail (an email address the NLU read as "stop") is. A crisis never is.
 NEVER_AN_ANSWER = {"crisis", "stop", "start_again", "go_back"}
+
+
+def model_only_crisis(message: dict) -> bool:
+    """Only the NLU model, not the safety net, read this as a crisis (nlu_components/crisis_guard.py).
+    The model does so for some ordinary outcome drafts ("I want to stop feeling so low")."""
+    return (message.get("intent") or {}).get("name") == "crisis" and \
+        (message.get("crisis_guard") or {}).get("kind") == "general"
+
+
+def owns_this_turn(guide: Guide, text: str) -> bool:
+    """A guide that takes people's own words keeps any message that does not read as a question."""
+    return guide.owns_turn and not reads_as_a_question_in_own_words(text)
 
 
 def _new_message(tracker: Tracker) -> bool:
@@ -49,7 +62,7 @@ def running_guide(tracker: Tracker) -> Guide | None:
 
 def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker: Tracker) -> Dict[Text, Any]:
     """The slots to set for an answer: the answers so far, and "done" after the last one."""
-    answers = guide.store(answers, question, value)
+    answers = guide.carry(question, guide.store(answers, question, value), tracker)
     update: Dict[Text, Any] = {guide.answers_slot: answers, TRIES: 0, **guide.answer_slots(question, value)}
     update[ANSWER] = "done" if guide.next_question(answers, tracker) is None else None
     return update
@@ -81,10 +94,11 @@ def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracke
     question = running.next_question(answers, tracker)
     if question is None:
         return None
+    text = tracker.latest_message.get("text") or ""
     sure = should_switch_guide((tracker.latest_message.get("intent") or {}).get("confidence"))
-    if sure and not same:
+    if sure and not same and not owns_this_turn(running, text):
         return None
-    kind, value = running.understand(question, tracker.latest_message.get("text") or "", answers, tracker, False)
+    kind, value = running.understand(question, text, answers, tracker, False)
     if kind == "answer":
         return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
     if same and sure:
@@ -133,8 +147,12 @@ class StartGuide(Action, ABC):
             send(dispatcher, [self.guide.say("resume")])
             return events
         send(dispatcher, [self.guide.say("intro")])
-        # A new run starts afresh: the answers and result of any earlier run are cleared.
-        return events + [SlotSet(self.guide.answers_slot, {})] + [SlotSet(s, None) for s in self.guide.result_slots]
+        # A new run starts afresh: the answers and result of any earlier run are cleared, apart
+        # from what the opening message said plainly ("my mum gets CHC, could she have one?").
+        known = self.guide.from_opening(tracker.latest_message.get("text") or "")
+        if known:
+            send(dispatcher, [say_message("opening_noted")])
+        return events + [SlotSet(self.guide.answers_slot, known)] + [SlotSet(s, None) for s in self.guide.result_slots]
 
 
 class ActionStartEligibility(StartGuide):
@@ -193,7 +211,12 @@ class ValidateGuideForm(FormValidationAction):
         guide = running_guide(tracker)
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        if guide is None or intent == "crisis" or tracker.get_slot(ANSWER) is not None:
+        if guide is None or tracker.get_slot(ANSWER) is not None:
+            return {}
+        text = message.get("text") or ""
+        # A crisis the safety net found is never an answer. One only the model saw, in a guide that
+        # takes people's own words, is tried as an answer (with 999 and 111 said: validate_guide_answer).
+        if intent == "crisis" and not (model_only_crisis(message) and owns_this_turn(guide, text)):
             return {}
         if tracker.get_slot("requested_slot") != ANSWER or not _new_message(tracker):
             return {}
@@ -201,14 +224,13 @@ class ValidateGuideForm(FormValidationAction):
         question = guide.next_question(answers, tracker)
         if question is None:
             return {}
-        text = message.get("text") or ""
         strict = guide.strict(question, answers)
-        if intent in NEVER_AN_ANSWER and not strict:
+        if intent in NEVER_AN_ANSWER - {"crisis"} and not strict:
             return {}
         offered = {b.get("payload") for reply in guide.ask(question, answers, tracker) for b in reply.buttons}
         if text in offered:
             return {ANSWER: text}
-        if intent not in guide.answers_despite and not strict:
+        if intent not in guide.answers_despite and not strict and not owns_this_turn(guide, text):
             return {}
         kind, why = guide.understand(question, text, answers, tracker, False)
         if strict and intent not in guide.answers_despite:
@@ -235,6 +257,8 @@ class ValidateGuideForm(FormValidationAction):
             return {ANSWER: None}
         if kind == "unclear":
             return {ANSWER: None, TRIES: say_not_understood(guide, dispatcher, tracker, value, answers)}
+        if model_only_crisis(tracker.latest_message or {}):
+            send(dispatcher, [Reply(text=render("urgent_line"))])
         return take_answer(guide, answers, question, value, tracker)
 
 

@@ -9,7 +9,7 @@ from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
-from bot.replies import Reply
+from bot.replies import Reply, topic_answer
 
 GUIDES = {guide.id: guide for guide in (ELIGIBILITY, MONEY_OPTIONS, OUTCOMES, INTAKE, FEEDBACK)}
 
@@ -28,6 +28,9 @@ def question_replies(tracker: Tracker) -> list[Reply] | None:
     intent = (message.get("intent") or {}).get("name")
     if intent in INFORMATION:
         return INFORMATION[intent]()
+    if intent == "choose_topic":  # a "did you mean" button pressed from earlier in the chat
+        topic = next((e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"), None)
+        return topic_answer(topic)
     if intent != "faq":
         return None
     selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}

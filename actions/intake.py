@@ -86,4 +86,7 @@ INTAKE = Guide(
     # Answers that look like small talk: "Morning", "Why do you ask?", "skip", a name like "Grace Hope".
     answers_despite=frozenset({"greet", "goodbye", "thank", "what_can_you_do", "bot_challenge", "medical_question"}),
     strict=questions.is_strict,
+    owns_turn=True,
+    carry=lambda question, answers, tracker: questions.carry_who_for(
+        question, answers, (tracker.get_slot("eligibility_answers") or {}).get("who_for")),
 )

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import send
 from actions.guide_base import Guide
 from bot.money_options import chosen, next_question, show_wheelchair_first, suggest, understand
+from bot.openings import money_answers
 from bot.money_options_replies import (
     ask, comparison, direct_payment_guide, not_understood, result_replies, say, wheelchair_options,
 )
@@ -35,6 +36,7 @@ MONEY_OPTIONS = Guide(
     not_understood=lambda tries, why, answers: not_understood(tries),
     say=say,
     result=_result,
+    from_opening=money_answers,
 )
 
 

@@ -26,4 +26,5 @@ OUTCOMES = Guide(
     say=say,
     result=_result,
     reopen=reopen,
+    owns_turn=True,
 )

@@ -62,6 +62,16 @@ def looks_like_question(text: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
+_WH_START = re.compile(r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's)\b", re.I)
+
+
+def reads_as_a_question_in_own_words(text: str) -> bool:
+    """In a guide that takes people's own words: a question mark, or a question word first. A draft
+    may start "will", "can" or "would" with its "I" left out ("will use 10 new words by July")."""
+    text = (text or "").strip()
+    return text.endswith("?") or bool(_WH_START.match(text))
+
+
 def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> bool:
     """A message is an answer if it reads as one; an FAQ that does not parse as an
     answer, or that reads as a question, is answered as a question instead."""

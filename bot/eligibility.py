@@ -54,6 +54,9 @@ def questions(answers: dict, area: Area | None) -> list[str]:
     # A CTO follows section 3 or 37, so it only helps when the section is not known.
     if answers.get("mha_detained") == DONT_KNOW or answers.get("mha_section") == DONT_KNOW:
         qs.append("cto")
+    # The right lasts while Section 117 after-care does, not for anyone ever detained under section 3.
+    if answers.get("mha_section") in S117_SECTIONS or answers.get("cto") == "yes":
+        qs.append("s117_current")
     qs.append("wheelchair_service")
     if answers.get("wheelchair_service") == "yes":
         qs.append("wheelchair_new")
@@ -67,10 +70,8 @@ def rights(answers: dict) -> list[str]:
     found = []
     if answers.get("continuing_care") == "eligible":
         found.append("ccc" if answers.get("age_group") == "child" else "chc")
-    if answers.get("mha_section") in S117_SECTIONS:
-        found.append("s117")
-    elif answers.get("cto") == "yes":
-        found.append("s117_cto")
+    if answers.get("s117_current") == "yes":
+        found.append("s117" if answers.get("mha_section") in S117_SECTIONS else "s117_cto")
     if answers.get("wheelchair_service") == "yes" and answers.get("wheelchair_new") == "yes":
         found.append("wheelchair")
     return found
@@ -82,6 +83,9 @@ def next_question(answers: dict, area: Area | None) -> str | None:
     It stops as soon as one legal right is clear: asking more would not change
     the result, and people are often tired.
     """
+    # The area first, even when an opening message made a right clear: the result names the team.
+    if area is None and "area" not in answers:
+        return "area"
     if rights(answers):
         return None
     return next((q for q in questions(answers, area) if q not in answers), None)
@@ -166,6 +170,8 @@ def assess(answers: dict, area: Area | None) -> Result:
     notes = []
     if answers.get("mha_section") == "s2" or answers.get("mha_section") == "s4_5_2":
         notes.append("s2_s4_only")
+    if answers.get("s117_current") == "no":
+        notes.append("s117_ended")
     settle = []
     if not reasons:
         cc = answers.get("continuing_care")
@@ -173,7 +179,8 @@ def assess(answers: dict, area: Area | None) -> Result:
             settle.append("cc_dont_know_child" if answers.get("age_group") == "child" else "cc_dont_know")
         elif cc in ("being_assessed", "not_assessed"):
             settle.append("cc_" + cc)
-        if DONT_KNOW in (answers.get("mha_detained"), answers.get("mha_section")) and answers.get("cto") != "no":
+        if DONT_KNOW in (answers.get("mha_detained"), answers.get("mha_section"), answers.get("s117_current")) \
+                and answers.get("cto") != "no":
             settle.append("mha_dont_know")
         if DONT_KNOW in (answers.get("wheelchair_service"), answers.get("wheelchair_new")):
             settle.append("wheelchair_dont_know")

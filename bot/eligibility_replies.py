@@ -71,7 +71,7 @@ def result_replies(answers: dict, area: Area | None, now: dt.datetime) -> list[R
         lines += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups]
     else:
         lines.append(fill(texts["not_in_known_groups"], team_name=area.team_name))
-        lines += [fill(reasons[r]) for r in result.reasons if r == "s2_s4_only"]
+        lines += [fill(reasons[r]) for r in result.reasons if r in ("s2_s4_only", "s117_ended")]
     replies = [Reply(text="\n".join(lines))]
     settle = [fill(content()["to_settle"][code], team_name=area.team_name) for code in result.to_settle]
     if settle:

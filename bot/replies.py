@@ -6,8 +6,13 @@ This module only decides what to say, so it is tested without Rasa.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import pathlib
+import re
 from dataclasses import dataclass, replace
+
+import yaml
 
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice
 from bot.hours import availability, say_time, say_weekly, say_when
@@ -57,10 +62,11 @@ def team_contacts(area: Area, now: dt.datetime) -> list[Reply]:
         replies.append(say("example_contacts_note"))
     hours = area.opening_hours
     if hours and hours.weekly:
-        status = availability(hours, now)
-        if status.open_now:
+        # Open or closed "now" only from real hours: from example hours it would be made up.
+        status = None if hours.example else availability(hours, now)
+        if status and status.open_now:
             replies.append(say("team_open_now", closes_at=say_time(status.closes_at)))
-        elif status.next_open:
+        elif status and status.next_open:
             replies.append(say("team_closed", next_open=say_when(status.next_open, now)))
         replies.append(say("team_hours", weekly=say_weekly(hours)))
         if hours.example:
@@ -99,9 +105,15 @@ def _armed_forces(area: Area, now: dt.datetime) -> list[Reply]:
     return [Reply(text=area.armed_forces)]
 
 
+def _something_else(area: Area, now: dt.datetime) -> list[Reply]:
+    """After "did you mean" missed: the team can answer, and how to reach it."""
+    return _how_to_start(area, now)
+
+
 # topic -> (message key said once whatever the area, or None; area-specific replies)
 TOPICS = {
     "talk_to_person": (None, _talk_to_person),
+    "something_else": ("something_else", _something_else),
     "how_to_start": ("how_to_start", _how_to_start),
     "local_offer": (None, _local_offer),
     "armed_forces": ("armed_forces", _armed_forces),
@@ -132,8 +144,62 @@ def area_only_replies(topic: str, area: Area, now: dt.datetime) -> list[Reply]:
     return TOPICS[topic][1](area, now)
 
 
-def misunderstanding_replies(escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime) -> list[Reply]:
-    """First miss: ask again. A second in a row: the menu and how to reach a person."""
+TOPICS_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "topics.yml"
+CHOOSE_TOPIC = "/choose_topic"
+SOMETHING_ELSE = "/something_else"
+
+
+@functools.lru_cache(maxsize=1)
+def topic_titles() -> dict:
+    with TOPICS_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def topic_payload(label: str) -> str:
+    """An FAQ answer is chosen by name (Rasa's retrieval action needs the selector's result, which a
+    pressed button does not have); a guide or area answer by its intent."""
+    if label.startswith("faq/"):
+        return CHOOSE_TOPIC + json.dumps({"topic": label})
+    return "/" + label
+
+
+def did_you_mean(offers: tuple[str, ...]) -> Reply:
+    """Not sure: the likeliest answers as buttons, then "Something else"."""
+    titles = topic_titles()
+    buttons = [{"title": titles["titles"][label], "payload": topic_payload(label)} for label in offers]
+    buttons.append({"title": titles["something_else"], "payload": SOMETHING_ELSE})
+    return with_urgent_line(Reply(text=render("not_sure"), buttons=tuple(buttons)))
+
+
+def topic_answer(label: str | None) -> list[Reply]:
+    """The FAQ answer a button named; anything else (a hand-typed payload) is not understood."""
+    if label and label.startswith("faq/") and label in topic_titles()["titles"]:
+        return [Reply(response=f"utter_{label}")]
+    return [with_urgent_line(say("not_understood"))]
+
+
+_PLACES = {"first": 0, "1": 0, "top": 0, "second": 1, "2": 1, "middle": 1, "third": 2, "3": 2}
+
+
+def chosen_by_place(text: str, offered: list[dict]) -> str | None:
+    """"The second one" after "did you mean": the label of that offered button, if it names an answer."""
+    words = re.findall(r"[a-z0-9]+", (text or "").lower())
+    answers = [b for b in offered if b.get("payload", "").startswith(CHOOSE_TOPIC + "{")]
+    places = {_PLACES[w] for w in words if w in _PLACES} | ({len(offered) - 2} if "last" in words else set())
+    if len(places) != 1:
+        return None
+    place = places.pop()
+    if not 0 <= place < len(offered) or offered[place] not in answers:
+        return None
+    return json.loads(offered[place]["payload"][len(CHOOSE_TOPIC):]).get("topic")
+
+
+def misunderstanding_replies(escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime,
+                             offers: tuple[str, ...] = ()) -> list[Reply]:
+    """Unsure between answers: did you mean. First miss: ask again. A second in a row: the menu and
+    how to reach a person."""
+    if offers and not out_of_scope:
+        return [did_you_mean(offers)]
     if escalate:
         return [with_urgent_line(say("still_not_understood")), Reply(response="utter_menu"),
                 *team_contacts(area, now)]

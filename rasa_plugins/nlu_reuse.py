@@ -9,9 +9,10 @@ processor (one per loaded model) has its own cache, so a new model starts empty.
 tests/e2e/test_parse_cache.py checks every guide button against the model's own answer.
 
 The ResponseSelector (which FAQ answer) was 9% of the server's CPU at 20 conversations, and it
-ran for every typed message, though its answer is read only when the intent is an FAQ
-(`faq`): by Rasa's retrieval action, our guides' digressions and the insight facts. It now runs
-only for those messages; others leave the ResponseSelector's part of the result out.
+ran for every typed message, though its answer is read only when an FAQ (`faq`) is among the
+likely intents: by Rasa's retrieval action, our guides' digressions, the insight facts and the
+"did you mean" offers (bot/understanding.py). It now runs only when `faq` is among the top
+three intents; others leave the ResponseSelector's part of the result out.
 tests/e2e/test_fast_model_load.py checks every held-out message against Rasa's way.
 """
 from __future__ import annotations
@@ -63,13 +64,20 @@ MessageProcessor._parse_message_with_graph = _parse_message_with_graph
 
 
 _rasa_response_selector_process = ResponseSelector.process
+# An FAQ this far down the intents can still be offered as "did you mean".
+LIKELY_INTENTS = 3
+
+
+def _likely_intents(message) -> set:
+    ranking = message.get("intent_ranking") or [message.get(INTENT) or {}]
+    return {r.get(INTENT_NAME_KEY) for r in ranking[:LIKELY_INTENTS]}
 
 
 def _select_for_retrieval_intents_only(self, messages):
     wanted = set(self.all_retrieval_intents or []) | ({self.retrieval_intent} if self.retrieval_intent else set())
     if not wanted:  # nothing to tell them apart by: as Rasa does
         return _rasa_response_selector_process(self, messages)
-    asked = [m for m in messages if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) in wanted]
+    asked = [m for m in messages if wanted & _likely_intents(m)]
     if asked:
         _rasa_response_selector_process(self, asked)
     return messages

@@ -95,6 +95,15 @@ class Deriver:
             facts.append(self._fact(key, day, "topic", intent))
         if intent == "talk_to_person":
             facts.append(self._fact(key, day, "handoff"))
+        # Questions it could not answer, as codes: unsure ("did you mean"), and none of its offers fitted.
+        if intent == "nlu_fallback":
+            facts.append(self._fact(key, day, "unsure"))
+        elif intent == "something_else":
+            facts.append(self._fact(key, day, "unanswered"))
+        elif intent == "choose_topic":
+            topic = next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "topic"), None)
+            if isinstance(topic, str) and topic.startswith("faq/"):
+                facts.append(self._fact(key, day, "topic", topic[:100]))
         return facts
 
     def _action(self, name: object, key: str, day: dt.date) -> list[Fact]:

@@ -59,6 +59,8 @@ class Report:
     outcomes_drafted: int = 0
     messages: int = 0
     fallbacks: int = 0
+    unsure: int = 0        # "did you mean" offered
+    unanswered: int = 0    # "Something else": none of the offers was the question
     handoffs: int = 0
     feedback: list = field(default_factory=list)       # (score, conversations)
     comments: list = field(default_factory=list)       # masked, sorted (not in time order)
@@ -127,6 +129,8 @@ def build(facts: list[Fact], area: str | None, start: dt.date, end: dt.date) -> 
     report.outcomes_drafted = sum(drafted.values())
     report.messages = sum(1 for f in mine if f.kind == "message")
     report.fallbacks = sum(1 for f in mine if f.kind == "fallback")
+    report.unsure = sum(1 for f in mine if f.kind == "unsure")
+    report.unanswered = sum(1 for f in mine if f.kind == "unanswered")
     report.handoffs = len({f.conversation for f in mine if f.kind == "handoff"})
 
     scores = _last_per_conversation(mine, "feedback")
@@ -164,6 +168,8 @@ def rows(report: Report) -> list[tuple[str, str, str, str]]:
     out += [("understanding", period, "messages", shown(report.messages)),
             ("understanding", period, "not understood", shown(report.fallbacks)),
             ("understanding", period, "fallback rate", rate(report.fallbacks, report.messages)),
+            ("understanding", period, "not sure, did you mean offered", shown(report.unsure)),
+            ("understanding", period, "could not answer (something else)", shown(report.unanswered)),
             ("understanding", period, "asked for a person", shown(report.handoffs))]
     out += [("feedback", period, FEEDBACK_SCORES[s], shown(n)) for s, n in report.feedback]
     out += [("feedback", period, "comments", shown(len(report.comments)))]

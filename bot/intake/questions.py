@@ -119,6 +119,13 @@ def parse(question: str, text: str, answers: dict, area_known: bool, today: dt.d
     clean = norm(text)
     if question == "review":
         change = _change_request(clean, answers, area_known)
+        confirmed = choose(clean, [{"value": CONFIRM, **spec("review")["confirm"]}])
+        # "Yes that's correct, send it": "correct" is a change word only with an answer named
+        # ("correct my postcode") or a "no" beside it ("no, that's not right").
+        names_a_field = any(has(clean, w) for f in content()["fields"].values() for w in [f["label"], *f["words"]])
+        if (change == CHANGE_PREFIX and confirmed and not names_a_field
+                and not any(has(clean, w) for w in spec("review")["not_words"])):
+            return validate.valid(CONFIRM)
         if change == CHANGE_PREFIX:
             return validate.invalid("change_which")
         if change:
@@ -147,10 +154,30 @@ def parse(question: str, text: str, answers: dict, area_known: bool, today: dt.d
         if choose(clean, options(question)) is not None:
             return validate.valid("")
         return validate.short_text(text, spec(question)["max_chars"])
+    if question == "contact_method":
+        typed = _typed_contact(text)
+        if typed:
+            return validate.valid(typed)
     if options(question):
         found = choose(clean, options(question))
         return validate.valid(found) if found is not None else validate.invalid("choose")
     return _free_text(question, text, answers, today)
+
+
+# A phone number or email address typed at "how would you like the team to contact you?" answers
+# that question and the next: stored as "<method>=<detail>" and split by store().
+DETAIL_MARK = "="
+
+
+def _typed_contact(text: str) -> str | None:
+    found = _WITHIN["contact_detail"].findall(text or "")
+    if len(found) != 1:
+        return None
+    for method, check in (("email", validate.email), ("phone", validate.phone)):
+        checked = check(found[0])
+        if checked.ok:
+            return f"{method}{DETAIL_MARK}{checked.value}"
+    return None
 
 
 _TIME_WORDS = re.compile(r"\d|\b(am|pm|noon|midday|lunch|lunchtime|morning|mornings|afternoon|afternoons|evening|"
@@ -250,11 +277,27 @@ def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
                       "id": secrets.token_hex(16)}
             return {CONSENT_RECORD: record, **answers, question: value}
         return {**answers, question: value}
+    if question == "contact_method" and DETAIL_MARK in value:
+        method, detail = value.split(DETAIL_MARK, 1)
+        return {**answers, "contact_method": method, "contact_detail": detail}
     if question == "review" and value.startswith(CHANGE_PREFIX):
         field = value[len(CHANGE_PREFIX):]
         dropped = {field, "review"} | {q for q, parent in DEPENDS_ON.items() if parent == field}
         return {k: v for k, v in answers.items() if k not in dropped}
     return {**answers, question: value}
+
+
+# Who the eligibility check was for -> who is filling in the details.
+WHO_FOR_TO_FILLED_BY = {"self": "self", "carer": "family", "professional": "professional"}
+
+
+def carry_who_for(question: str, answers: dict, who_for: str | None) -> dict:
+    """As the person agrees to give details, who the eligibility check was for answers "who is
+    filling this in?" (shown at "check your answers", where it can be changed)."""
+    filled_by = WHO_FOR_TO_FILLED_BY.get(who_for or "")
+    if question != "consent" or answers.get("consent") != AGREE or "filled_by" in answers or filled_by is None:
+        return answers
+    return {**answers, "filled_by": filled_by}
 
 
 def summary(answers: dict) -> list[tuple[str, str, str]]:

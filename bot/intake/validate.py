@@ -93,7 +93,7 @@ def _year(text: str, today: dt.date) -> int:
     return year
 
 
-def _parse_date(text: str, today: dt.date) -> dt.date | None:
+def _parse_date(text: str, today: dt.date) -> dt.date | str | None:
     clean = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", (text or "").lower().strip())
     clean = re.sub(r"\bof\b|,", " ", clean)
     clean = " ".join(clean.split())
@@ -121,11 +121,15 @@ def _parse_date(text: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _date(y: int, mo: int, d: int) -> dt.date | None:
+# A date written in a form we know, that no calendar has (31 February, month 13).
+NO_SUCH_DATE = "no such date"
+
+
+def _date(y: int, mo: int, d: int) -> dt.date | str:
     try:
         return dt.date(y, mo, d)
     except ValueError:
-        return None
+        return NO_SUCH_DATE
 
 
 def date_of_birth(text: str, today: dt.date) -> Checked:
@@ -133,6 +137,8 @@ def date_of_birth(text: str, today: dt.date) -> Checked:
     born = _parse_date(text, today)
     if born is None:
         return invalid("date_format")
+    if born == NO_SUCH_DATE:
+        return invalid("date_not_real")
     if born > today:
         return invalid("date_future")
     if (today.year - born.year) > MAX_AGE:

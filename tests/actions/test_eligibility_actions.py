@@ -41,7 +41,8 @@ def test_ask_asks_the_next_question_with_progress(dispatcher):
     tracker = in_form("", {"who_for": "carer"}, area=CORNWALL)
     run(ActionAskGuideAnswer(), dispatcher, tracker)
     message = dispatcher.messages[0]
-    assert message["text"] == "Question 2 of 6.\nAre they 18 or over?"
+    # Cornwall asks no local-offer question: its long-term-conditions group was an earlier cohort.
+    assert message["text"] == "Question 2 of 5.\nAre they 18 or over?"
     assert message["buttons"][-1]["title"] == "I don't know"
     assert not message["custom"], "other channels (the shell) would print it as raw JSON"
 
@@ -51,7 +52,7 @@ def test_the_web_widget_also_gets_progress_as_data(dispatcher):
                                                   "area": CORNWALL}, metadata={"client": "phb-chat"})
     tracker.active_loop = {"name": "guide_form"}
     run(ActionAskGuideAnswer(), dispatcher, tracker)
-    assert dispatcher.messages[0]["custom"] == {"progress": {"step": 2, "total": 6}}
+    assert dispatcher.messages[0]["custom"] == {"progress": {"step": 2, "total": 5}}
 
 
 def test_a_good_answer_is_kept(dispatcher):
@@ -89,7 +90,7 @@ def test_the_area_is_asked_when_unknown_and_then_kept(dispatcher):
 
 def test_result_is_said_and_kept_for_the_intake(dispatcher):
     answers = {"who_for": "self", "age_group": "adult", "continuing_care": "not_eligible", "mha_detained": "yes",
-               "mha_section": "s37"}
+               "mha_section": "s37", "s117_current": "yes"}
     events = run(ActionGuideResult(), dispatcher, make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL, "guide": "eligibility"}))
     slots = {e["name"]: e["value"] for e in events}
     assert slots == {"eligibility_result": "right_to_have", "eligibility_reasons": ["s117"]}

@@ -185,7 +185,9 @@ def test_a_button_of_the_question_asked_is_an_answer_whatever_the_nlu_made_of_it
         answers = give(dispatcher, answers, t)
     # At "how would you like the team to contact you?"
     assert small_talk("Phone call", "talk_to_person", answers) == {"guide_answer": "Phone call"}
-    assert small_talk("Phone call please", "talk_to_person", answers) == {}  # typed: the rules answer it
+    # Typed, it is still the answer: the intake owns the turn (issue 21: "please ring me").
+    assert small_talk("Phone call please", "talk_to_person", answers) == {"guide_answer": "Phone call please"}
+    assert small_talk("can i talk to a person?", "talk_to_person", answers) == {}  # a question: the rules answer it
     assert small_talk("Phone call", "crisis", answers) == {}
     assert small_talk("Phone call", "stop", answers) == {}
 

@@ -6,6 +6,7 @@ are requests that rules handle instead of the form (`not_intent` of the
 those intents, the answer would be lost. This checks the trained model itself.
 """
 import asyncio
+import json
 
 import pytest
 import yaml
@@ -13,6 +14,9 @@ import yaml
 from actions.guide_form import NEVER_AN_ANSWER
 from actions.intake import INTAKE
 from bot import eligibility, money_options, outcomes
+from bot.answers import reads_as_a_question_in_own_words
+from bot.intake.questions import says_why
+from bot.answers import norm
 from bot.areas import areas_for_choice
 from bot.intake import questions as intake
 from bot.intake.replies import change_label
@@ -94,11 +98,62 @@ def test_no_button_or_offered_word_is_taken_for_a_request(parse):
     assert lost == {}, f"these answers would not reach the form: {lost}"
 
 
-# Free text can say anything, so some drafts look like requests to the NLU ("I will learn
-# to use a computer so that I can email my son" looks like asking for contacts). Such a
-# message gets that answer and the same question again: the person types it again, and
-# nothing already kept is lost. A crisis-like reading is answered with the crisis numbers,
-# on purpose (safety first). The share is measured here and in docs/benchmarks.md.
+# Free text in the guides that take people's own words (the outcomes coach, leaving details): the
+# guide owns the turn (issue 21, actions/guide_form.py owns_this_turn). Whatever the NLU made of a
+# draft, it is tried as the answer; only stop, start again, go back, a crisis the safety net found,
+# or a message that reads as a question interrupts. A reading as a crisis by the model alone is taken
+# as the draft, with 999 and NHS 111 said. So none of these may be lost.
+def lost_in_an_owning_guide(text, parsed):
+    intent = parsed["intent"]["name"]
+    if intent in {"stop", "start_again", "go_back"}:
+        return True
+    # A draft that reads as a question is answered as one (then asked again): counted as lost here.
+    if says_why(norm(text)):
+        return False  # "what is this for": the intake says why it asks, then asks again
+    return reads_as_a_question_in_own_words(text) and intent in requests_not_answers() | {"faq"}
+
+
+def safety_net_crisis(parsed):
+    return parsed["intent"]["name"] == "crisis" and (parsed.get("crisis_guard") or {}).get("kind") != "general"
+
+
+# Drafts the safety net itself reads as a crisis get the crisis reply and the guide pauses: on purpose,
+# a missed crisis being far worse than a false alarm. Measured with the shipped model (docs/benchmarks.md):
+# 4 of 281 ("...use his pocket money", "...before my stroke", "...play outside", "stopping smoking").
+MAX_SAFETY_NET_FALSE_ALARMS = 4
+
+
+@pytest.fixture(scope="module")
+def parse_full(trained_agent):
+    return lambda text: asyncio.run(trained_agent.parse_message(text))
+
+
+def owning_guide_answers():
+    """Drafted outcomes never trained on: the coach's tables, and outcomes gathered from public care
+    planning pages (tests/understanding/corpus/drafts_real.jsonl, README there); typed details."""
+    texts = set(INTAKE_TYPED)
+    for table in ("outcome_cases.yml", "outcome_cases_held_out.yml"):
+        cases = yaml.safe_load((ROOT / "tests" / "unit" / "data" / table).read_text())["cases"]
+        texts.update(case["text"] for case in cases)
+    real = ROOT / "tests" / "understanding" / "corpus" / "drafts_real.jsonl"
+    texts.update(json.loads(line)["text"] for line in real.read_text().splitlines() if line.strip())
+    return sorted(texts)
+
+
+def test_no_draft_or_detail_is_lost_in_a_guide_that_owns_the_turn(parse_full):
+    texts = owning_guide_answers()
+    assert len(texts) > 200
+    parsed = {text: parse_full(text) for text in texts}
+    lost = {text: p["intent"]["name"] for text, p in parsed.items() if lost_in_an_owning_guide(text, p)}
+    alarms = [text for text, p in parsed.items() if safety_net_crisis(p)]
+    print(f"drafts and details: {len(texts)}; lost: {lost}; read as a crisis by the safety net: {alarms}")
+    assert lost == {}
+    assert len(alarms) <= MAX_SAFETY_NET_FALSE_ALARMS, alarms
+
+
+# In the eligibility and money checks the answers are buttons and short words, and a request (talk to a
+# person, the local offer) is answered by its rule, then the question is asked again. Answers in people's
+# own words from the development set mostly reach the check.
 MIN_FREE_TEXT_REACHING_THE_GUIDE = 0.85
 
 

@@ -107,4 +107,4 @@ def test_200_conversations_through_nginx_on_two_servers_lose_nothing_and_duplica
     engine.dispose()
     assert len(records) == len(set(records)) == len(intakes) == outbox, "one record per intake, none twice"
     for conversation in intakes:
-        assert "Your details have been sent" in conversation["sent"][-1][2][0]["text"]
+        assert "Your details are saved" in conversation["sent"][-1][2][0]["text"]

@@ -63,7 +63,7 @@ def test_the_intake_database_down_at_submission_is_told_honestly_writes_nothing_
     if "Send my details" in buttons_of(replies):
         # Trying again shows the answers once more, to be sent when the person is ready.
         replies = chat.say("Send my details")
-    assert "Your details have been sent" in text_of(replies), text_of(replies)
+    assert "Your details are saved" in text_of(replies), text_of(replies)
     reference = reference_in(replies)
     records, outbox = _records(sql_stack.intake_url)
     assert (records, outbox) == (before[0] + 1, before[1] + 1), "one record and one outbox row"

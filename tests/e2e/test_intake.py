@@ -41,8 +41,9 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     assert "Before I ask for any details" in text and "Kent and Medway" in text
     assert buttons_of(replies) == ["Yes, I agree", "No, I don't agree", "Why do you ask?"]
     assert "It's the law" in text_of(chat.say("Why do you ask?"))
-    assert "Who is filling this in?" in text_of(chat.say("Yes, I agree"))
-    assert "relationship" in text_of(chat.say("Family or a carer"))
+    # The check was "for someone I care for": that answers "who is filling this in?" (shown at the review).
+    replies = chat.say("Yes, I agree")
+    assert "relationship" in text_of(replies) and "Who is filling this in?" not in text_of(replies)
     assert "full name of the person" in text_of(chat.say(MARKERS["relationship"]))
     # "I don't know" where a name is needed says why, then asks again.
     assert "needs a name" in text_of(chat.say("I don't know"))
@@ -64,7 +65,7 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     text = text_of(replies)
     assert "check your answers" in text
     for shown in (MARKERS["name"], "12 March 1950", MARKERS["nhs"], MARKERS["postcode"], MARKERS["email"],
-                  "Large print"):
+                  "Large print", "Family or a carer"):
         assert shown in text, shown
     assert "Change postcode" in buttons_of(replies)
     assert "postcode" in text_of(chat.say("Change postcode"))
@@ -72,7 +73,7 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     assert "ZE2 9QY" in text_of(replies) and "Send my details" in buttons_of(replies)
     replies = chat.say("Send my details")
     text = text_of(replies)
-    assert "Your details have been sent" in text and "10 working days" in text
+    assert "Your details are saved" in text and "10 working days" in text
     reference = next(w for w in text.split() if w.startswith("PHB-")).rstrip(".")
 
     # Confirming again does not make a second record; asking again gives the reference, and no question.

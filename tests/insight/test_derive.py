@@ -85,3 +85,14 @@ def test_the_area_memory_is_bounded():
     for i in range(5):
         deriver.facts({**user("greet", metadata={"area": "kent-and-medway"}), "sender_id": f"s{i}"})
     assert len(deriver._areas) == 2
+
+
+def test_questions_it_could_not_answer_are_counted_as_codes_never_text():
+    deriver = Deriver()
+    assert kinds(deriver.facts(user("nlu_fallback", "can my neighbour Quillon pay for my bins"))) == [
+        ("message", None), ("unsure", None)]
+    assert kinds(deriver.facts(user("something_else", "/something_else"))) == [("message", None), ("unanswered", None)]
+    chosen = user("choose_topic", '/choose_topic{"topic": "faq/respite"}')
+    chosen["parse_data"]["entities"] = [{"entity": "topic", "value": "faq/respite"}]
+    assert kinds(deriver.facts(chosen)) == [("message", None), ("topic", "faq/respite")]
+    assert "Quillon" not in repr(deriver.facts(user("nlu_fallback", "Quillon")))

@@ -40,8 +40,9 @@ def test_questions_for_an_adult_in_kent():
         "who_for", "age_group", "continuing_care", "mha_detained", "wheelchair_service", "local:joint_funded_home_care"]
 
 
-def test_questions_in_cornwall_include_its_local_group():
-    assert questions(ADULT, CORNWALL)[-1] == "local:ltc_high_use"
+def test_cornwalls_earlier_cohort_is_told_as_history_never_asked_as_a_current_offer():
+    assert not any(q.startswith("local:") for q in questions(ADULT, CORNWALL))
+    assert "not an offer open now" in " ".join(g.label for g in CORNWALL.local_offer_groups)
 
 
 def test_default_area_asks_no_local_questions():
@@ -95,18 +96,20 @@ RESULTS = [
     # (answers, area, outcome, reasons, to_settle)
     (dict(ADULT, continuing_care="eligible"), KENT, RIGHT_TO_HAVE, ("chc",), ()),
     (dict(CHILD, continuing_care="eligible"), CORNWALL, RIGHT_TO_HAVE, ("ccc",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s37"), DEFAULT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s45a_47_48"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section=DONT_KNOW, cto="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s37", s117_current="yes"), DEFAULT, RIGHT_TO_HAVE, ("s117",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s45a_47_48", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="yes", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section=DONT_KNOW, cto="yes", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
     (dict(CHILD, continuing_care="not_eligible", **NO_MHA, wheelchair_service="yes", wheelchair_new="yes"), KENT, RIGHT_TO_HAVE, ("wheelchair",), ()),
     # Kent's local offer: care at home paid for by both the council and the NHS
     (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"}), KENT,
      LOCAL_OFFER, ("local:joint_funded_home_care",), ()),
-    # Cornwall's local offer: long-term conditions and high use of services
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:ltc_high_use": "yes"}), CORNWALL,
-     LOCAL_OFFER, ("local:ltc_high_use",), ()),
+    # Section 3 in the past, after-care over: the right has ended, and it says so
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current="no", **NO_WHEELCHAIR),
+     DEFAULT, NOT_IN_KNOWN_GROUPS, ("s117_ended",), ()),
+    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current=DONT_KNOW,
+          **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("mha_dont_know",)),
     # Section 2 alone does not lead to Section 117: said, and never "not eligible"
     (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s2", **NO_WHEELCHAIR), DEFAULT,
      NOT_IN_KNOWN_GROUPS, ("s2_s4_only",), ()),
@@ -129,11 +132,12 @@ RESULTS = [
      NOT_IN_KNOWN_GROUPS, (), ("local_dont_know",)),
     # Everything "don't know": every route that could settle it is named
     ({"who_for": DONT_KNOW, "age_group": DONT_KNOW, "continuing_care": DONT_KNOW, "mha_detained": DONT_KNOW, "cto": DONT_KNOW,
-      "wheelchair_service": DONT_KNOW, "local:ltc_high_use": DONT_KNOW}, CORNWALL, NOT_IN_KNOWN_GROUPS, (),
+      "wheelchair_service": DONT_KNOW, "local:joint_funded_home_care": DONT_KNOW}, KENT, NOT_IN_KNOWN_GROUPS, (),
      ("cc_dont_know", "mha_dont_know", "wheelchair_dont_know", "local_dont_know")),
     # Nothing applies
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:ltc_high_use": "no"}), CORNWALL,
+    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "no"}), KENT,
      NOT_IN_KNOWN_GROUPS, (), ()),
+    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR), CORNWALL, NOT_IN_KNOWN_GROUPS, (), ()),
 ]
 
 
@@ -219,7 +223,9 @@ PARSE = [
     ("age_group", "yes", "adult"), ("age_group", "yes I am", "adult"), ("continuing_care", "yes", "eligible"),
     ("wheelchair_service", "yes we're on the list", "yes"), ("wheelchair_service", "no", "no"),
     ("wheelchair_new", "yes it's worn out", "yes"), ("wheelchair_new", "no it's fine", "no"),
-    ("local:ltc_high_use", "yes", "yes"), ("local:ltc_high_use", "I'm not sure", DONT_KNOW), ("local:ltc_high_use", "nope", "no"),
+    ("local:joint_funded_home_care", "yes", "yes"), ("local:joint_funded_home_care", "I'm not sure", DONT_KNOW),
+    ("local:joint_funded_home_care", "nope", "no"),
+    ("s117_current", "yes still getting it", "yes"), ("s117_current", "no it ended", "no"), ("s117_current", "not sure", DONT_KNOW),
     ("area", "we live in cornwall", "cornwall-and-isles-of-scilly"), ("area", "Kent and Medway", "kent-and-medway"),
     ("area", "Somewhere else", "default"), ("area", "none of those", "default"), ("area", "not sure", "default"),
     ("area", "leeds", None), ("area", "my mother lives in medway", "kent-and-medway"),
@@ -234,11 +240,11 @@ def test_parse_answer(question, text, expected):
 
 
 @pytest.mark.parametrize("question", ["who_for", "age_group", "continuing_care", "mha_detained", "mha_section", "cto",
-                                      "wheelchair_service", "wheelchair_new", "local:ltc_high_use"])
+                                      "s117_current", "wheelchair_service", "wheelchair_new", "local:joint_funded_home_care"])
 def test_every_button_is_understood(question):
-    reply = ask(question, dict(ADULT), CORNWALL)
+    reply = ask(question, dict(ADULT), KENT)
     for button in reply.buttons:
-        assert parse_answer(question, button["payload"], CORNWALL) is not None, button
+        assert parse_answer(question, button["payload"], KENT) is not None, button
 
 
 # --- wording ---------------------------------------------------------------------------------------

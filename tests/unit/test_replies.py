@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -15,16 +16,27 @@ def texts(replies):
     return "\n".join(r.text or r.response for r in replies)
 
 
-def test_cornwall_talk_to_person_when_open():
-    said = texts(topic_replies("talk_to_person", get_area("cornwall-and-isles-of-scilly"), OPEN))
-    assert "01726 627659" in said
+def test_cornwall_talk_to_person_never_says_open_or_closed_from_example_hours():
+    for now in (OPEN, EVENING):
+        said = texts(topic_replies("talk_to_person", get_area("cornwall-and-isles-of-scilly"), now))
+        assert "01726 627659" in said
+        assert "open now" not in said and "closed now" not in said  # made up from example hours
+        assert "Opening hours: Monday to Friday" in said or "Opening hours:" in said
+        assert "example only" in said  # the hours are examples, and it says so
+        assert "(example only)" not in said.split("Opening hours")[0]  # the phone number is real
+
+
+def real_hours(area):
+    return dataclasses.replace(area, opening_hours=dataclasses.replace(area.opening_hours, example=False))
+
+
+def test_real_hours_say_open_now():
+    said = texts(topic_replies("talk_to_person", real_hours(get_area("cornwall-and-isles-of-scilly")), OPEN))
     assert "open now, until 5pm" in said
-    assert "example only" in said  # the hours are examples, and it says so
-    assert "(example only)" not in said.split("Opening hours")[0]  # the phone number is real
 
 
 def test_out_of_hours_says_when_the_team_next_opens():
-    said = texts(topic_replies("talk_to_person", get_area("cornwall-and-isles-of-scilly"), EVENING))
+    said = texts(topic_replies("talk_to_person", real_hours(get_area("cornwall-and-isles-of-scilly")), EVENING))
     assert "closed now" in said and "on Monday at 9am" in said
 
 

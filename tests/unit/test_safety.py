@@ -46,6 +46,9 @@ HIDDEN = [
 ]
 
 ORDINARY = [
+    # Questions about the money that the safety net once read as a crisis (issue 21).
+    "roughly how much money will i get", "no answer from the chc team yet",
+    "the money won't last till the end of the month", "what's roughly the amount in an indicative budget",
     "what is a personal health budget",
     "can i employ someone to help me with washing",
     "how do I end my direct payment",

@@ -1,0 +1,104 @@
+"""How sure the assistant is of what a message asks, and what to offer when it is not sure.
+
+A confident wrong answer is worse than "I'm not sure, did you mean...": a person may act on it.
+The NLU gives two rankings: intents (is it an FAQ, the eligibility check, a person...) and, for
+FAQs, which answer. Here they become one ranking of *labels* ("faq/pay_family",
+"check_eligibility"), a judgement (sure or not, by thresholds calibrated on the development
+set, docs/benchmarks.md), and up to three labels to offer as buttons when unsure.
+
+Plain functions on Rasa's parse result (a dict), so the NLU component
+(nlu_components/unsure_topic.py), the fallback action and the measurement
+(tests/understanding/measure.py) all judge alike, and tests need no Rasa.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAQ = "faq"
+FALLBACK = "nlu_fallback"
+
+# Labels that can be offered as "did you mean": answers and guides. Yes, no, greetings and the
+# like are never offered: they are not something a person could have meant to ask.
+OFFERABLE_INTENTS = frozenset({
+    "check_eligibility", "ask_money_options", "ask_direct_payment_details", "ask_wheelchair_budget",
+    "start_outcomes", "start_intake", "ask_how_to_start", "ask_local_offer", "ask_armed_forces",
+    "talk_to_person", "what_can_you_do",
+})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Below `intent` (or within `intent_gap` of the runner-up) the intent is unsure; the same for
+    the FAQ answer with `answer` and `answer_gap`."""
+
+    intent: float = 0.5
+    intent_gap: float = 0.1
+    answer: float = 0.5
+    answer_gap: float = 0.1
+
+
+@dataclass(frozen=True)
+class Judgement:
+    sure: bool
+    best: str | None          # the most likely label, sure or not
+    offers: tuple[str, ...]   # labels to offer when unsure (best first), at most three
+
+
+def _intents(parse: dict) -> list[tuple[str, float]]:
+    ranking = parse.get("intent_ranking") or []
+    if not ranking and parse.get("intent"):
+        ranking = [parse["intent"]]
+    return [(r.get("name") or "", float(r.get("confidence") or 0.0)) for r in ranking if r.get("name") != FALLBACK]
+
+
+def _answers(parse: dict) -> list[tuple[str, float]]:
+    selected = ((parse.get("response_selector") or {}).get(FAQ) or {})
+    ranking = selected.get("ranking") or []
+    return [(r.get("intent_response_key") or "", float(r.get("confidence") or 0.0)) for r in ranking
+            if r.get("intent_response_key")]
+
+
+def labels(parse: dict) -> list[tuple[str, float]]:
+    """Every label with a score: an intent's confidence, or for an FAQ answer the FAQ intent's
+    confidence times the answer's. Best first."""
+    scored: list[tuple[str, float]] = []
+    for name, conf in _intents(parse):
+        if name == FAQ:
+            scored += [(key, conf * c) for key, c in _answers(parse)]
+        else:
+            scored.append((name, conf))
+    return sorted(scored, key=lambda x: -x[1])
+
+
+def _sure(ranking: list[tuple[str, float]], floor: float, gap: float) -> bool:
+    if not ranking:
+        return False
+    top = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    return top >= floor and top - second >= gap
+
+
+def is_offerable(label: str) -> bool:
+    return label.startswith(FAQ + "/") or label in OFFERABLE_INTENTS
+
+
+def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float = 0.05) -> Judgement:
+    """Sure when the intent is clear and, for an FAQ, so is the answer. Offers are the likeliest
+    answers a person could have meant, each with at least `offer_floor` of the score."""
+    intents = _intents(parse)
+    sure = _sure(intents, thresholds.intent, thresholds.intent_gap)
+    if sure and intents[0][0] == FAQ:
+        sure = _sure(_answers(parse), thresholds.answer, thresholds.answer_gap)
+    ranked = labels(parse)
+    best = ranked[0][0] if ranked else None
+    offers = tuple(label for label, score in ranked if is_offerable(label) and score >= offer_floor)[:3]
+    return Judgement(sure=sure, best=best, offers=offers)
+
+
+def answer_label(parse: dict) -> str | None:
+    """The label the assistant acts on for a parse it was sure of ("faq/x" for an FAQ)."""
+    intent = (parse.get("intent") or {}).get("name")
+    if intent != FAQ:
+        return intent
+    selected = ((parse.get("response_selector") or {}).get(FAQ) or {}).get("response") or {}
+    return selected.get("intent_response_key")

@@ -1,0 +1,55 @@
+"""Say "not sure" when the FAQ answer is unclear, not only when the intent is.
+
+Rasa's FallbackClassifier (just before this) turns a low or ambiguous *intent* into
+`nlu_fallback`. But most questions are FAQs, and for them the real choice is which answer
+(ResponseSelector): an FAQ intent at 0.99 with two answers at 0.41 and 0.38 is a guess. This
+does for the answer what the FallbackClassifier does for the intent, with thresholds calibrated
+on the development set (config.yml, docs/benchmarks.md). The fallback action then offers the
+likeliest answers as buttons (bot/understanding.py).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.understanding import FALLBACK, FAQ, Thresholds, judge
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class UnsureTopic(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.5, "ambiguity_threshold": 0.1}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.thresholds = Thresholds(answer=config["threshold"], answer_gap=config["ambiguity_threshold"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UnsureTopic":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FAQ:
+                continue
+            parse = {"intent": message.get(INTENT), "intent_ranking": message.get("intent_ranking"),
+                     "response_selector": message.get("response_selector")}
+            if judge(parse, self.thresholds).sure:
+                continue
+            # As the FallbackClassifier marks an unsure intent: nlu_fallback on top, the ranking kept.
+            top = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: self.thresholds.answer}
+            message.set(INTENT, top, add_to_output=True)
+            message.set("intent_ranking", [top, *(message.get("intent_ranking") or [])], add_to_output=True)
+        return messages
