@@ -235,7 +235,9 @@ class ValidateGuideForm(FormValidationAction):
         kind, why = guide.understand(question, text, answers, tracker, False)
         if strict and intent not in guide.answers_despite:
             return {ANSWER: text} if kind == "answer" else {}
-        if kind == "answer" or (kind == "unclear" and (why or "").startswith("why:")):
+        # In a guide that owns the turn, an unclear answer is the guide's too: it says what was wrong
+        # ("I can only read English") and asks again, rather than a rule answering something else.
+        if kind == "answer" or (kind == "unclear" and ((why or "").startswith("why:") or owns_this_turn(guide, text))):
             return {ANSWER: text}
         return {}
 
