@@ -17,7 +17,7 @@ from actions.guides import GUIDES, question_replies
 from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
-from bot.answers import reads_as_a_question_in_own_words, start_mode
+from bot.answers import looks_like_question, reads_as_a_question_in_own_words, start_mode
 from bot.dialogue import should_switch_guide
 from bot.messages import render
 from bot.replies import Reply, say as say_message, with_urgent_line
@@ -237,7 +237,10 @@ class ValidateGuideForm(FormValidationAction):
             return {ANSWER: text} if kind == "answer" else {}
         # In a guide that owns the turn, an unclear answer is the guide's too: it says what was wrong
         # ("I can only read English") and asks again, rather than a rule answering something else.
-        if kind == "answer" or (kind == "unclear" and ((why or "").startswith("why:") or owns_this_turn(guide, text))):
+        # Not small talk the rules answer ("hello", "bye for now"), nor anything that reads as a question.
+        unclear_but_ours = (owns_this_turn(guide, text) and not looks_like_question(text)
+                            and intent not in {"greet", "goodbye", "thank", "bot_challenge"})
+        if kind == "answer" or (kind == "unclear" and ((why or "").startswith("why:") or unclear_but_ours)):
             return {ANSWER: text}
         return {}
 
