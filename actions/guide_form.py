@@ -26,6 +26,8 @@ from bot.replies import Reply, say as say_message, with_urgent_line
 # Requests that are never taken as an answer, even when they match a button; only a
 # strictly checked detail (an email address the NLU read as "stop") is. A crisis never is.
 NEVER_AN_ANSWER = {"crisis", "stop", "start_again", "go_back"}
+# Small talk that its rules answer usefully ("hello", "bye for now"), even in a guide that owns the turn.
+SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge"}
 
 
 def model_only_crisis(message: dict) -> bool:
@@ -239,7 +241,7 @@ class ValidateGuideForm(FormValidationAction):
         # ("I can only read English") and asks again, rather than a rule answering something else.
         # Not small talk the rules answer ("hello", "bye for now"), nor anything that reads as a question.
         unclear_but_ours = (owns_this_turn(guide, text) and not looks_like_question(text)
-                            and intent not in {"greet", "goodbye", "thank", "bot_challenge"})
+                            and intent not in SMALL_TALK)
         if kind == "answer" or (kind == "unclear" and ((why or "").startswith("why:") or unclear_but_ours)):
             return {ANSWER: text}
         return {}

@@ -110,6 +110,9 @@ def _something_else(area: Area, now: dt.datetime) -> list[Reply]:
     return _how_to_start(area, now)
 
 
+# Topics whose first words say the assistant could not answer: they carry 999 and NHS 111 too.
+COULD_NOT_ANSWER = frozenset({"something_else"})
+
 # topic -> (message key said once whatever the area, or None; area-specific replies)
 TOPICS = {
     "talk_to_person": (None, _talk_to_person),
@@ -132,6 +135,8 @@ def topic_replies(topic: str, area: Area | None, now: dt.datetime) -> list[Reply
     """The full answer on `topic`. With no known area: a general answer, then ask for it."""
     national, for_area = TOPICS[topic]
     replies = [say(national)] if national else []
+    if topic in COULD_NOT_ANSWER:
+        replies = [with_urgent_line(r) for r in replies]
     if area is None:
         replies += for_area(all_areas()[DEFAULT_AREA_ID], now)
         replies.append(Reply(text=render("ask_area"), buttons=area_choice_buttons()))

@@ -23,7 +23,7 @@ def test_something_else_gives_the_teams_contacts_and_offers_to_leave_details(ser
     chat = Chat(servers["url"], area="kent-and-medway")
     replies = chat.say("/something_else")
     text = text_of(replies)
-    assert "The NHS team can help with your question" in text
+    assert "The NHS team can help with your question" in text and URGENT in text
     assert "01632 960000" in text  # Kent's (example) phone number, from its area file
     assert "Leave my details for the team" in buttons_of(replies)
 

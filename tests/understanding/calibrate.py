@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 
 import yaml
 
@@ -29,26 +30,13 @@ def dev_items() -> dict[str, list[tuple[str, dict]]]:
     for block in yaml.safe_load((measure.ROOT / "tests" / "nlu" / "test_nlu.yml").read_text())["nlu"]:
         for line in block["examples"].splitlines():
             if line.strip().startswith("- "):
-                text = line.strip()[2:]
-                import re
-                text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+                text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:])
                 nlu.append((text, {"label": block["intent"]}))
     real = []
     for item in measure.load("real_dev"):
         real.append((item["text"], item))
         real += [(v, item) for v in variants(item["text"]).values()]
     return {"nlu_dev": nlu, "real_dev": real}
-
-
-def outcome(parse: dict, item: dict, same, t: Thresholds) -> str:
-    ok = measure.accepted(item, same)
-    j = judge(parse, t)
-    if not j.sure:
-        if ok & measure.NOT_FOR_US:
-            return "right"
-        return "offered" if ok & set(j.offers) else "unsure"
-    # What the assistant would do when sure: the best label (an FAQ's answer, or the intent).
-    return "right" if j.best in ok else "wrong"
 
 
 def main() -> None:
@@ -62,7 +50,7 @@ def main() -> None:
         t = Thresholds(intent, intent_gap, answer, answer_gap)
         scores = {}
         for name, items in sets.items():
-            outs = [outcome(parsed[text], item, same, t) for text, item in items if parsed[text]["intent"]["name"] != "crisis"]
+            outs = [measure.outcome(parsed[text], item, same, t)[0] for text, item in items]
             n = len(outs)
             scores[name] = {k: outs.count(k) / n for k in ("right", "offered", "unsure", "wrong")}
         rows.append((t, scores))

@@ -26,7 +26,7 @@ import sys
 
 import yaml
 
-from bot.understanding import FALLBACK, answer_label, judge
+from bot.understanding import FALLBACK, Thresholds, answer_label, judge
 from tests.understanding.variants import variants
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -60,16 +60,18 @@ def accepted(item: dict, same: dict[str, set[str]]) -> set[str]:
     return set().union(*(same.get(l, {l}) for l in labels))
 
 
-def outcome(parse: dict, item: dict, same: dict[str, set[str]]) -> tuple[str, str]:
-    """(outcome, what the assistant did) for one parsed message."""
+def outcome(parse: dict, item: dict, same: dict[str, set[str]], thresholds: Thresholds | None = None) -> tuple[str, str]:
+    """(outcome, what the assistant did) for one parsed message: as the trained model's own thresholds
+    decided, or (for calibrate.py) as `thresholds` would have."""
     ok = accepted(item, same)
     intent = (parse.get("intent") or {}).get("name")
-    if intent == FALLBACK:
+    unsure = intent == FALLBACK if thresholds is None else (intent != "crisis" and not judge(parse, thresholds).sure)
+    if unsure:
         offers = judge(parse).offers
         if ok & NOT_FOR_US:
             return "right", "not sure"
         return ("offered" if ok & set(offers) else "unsure"), "did you mean: " + ", ".join(offers)
-    did = answer_label(parse) or ""
+    did = (judge(parse).best if thresholds is not None and intent != "crisis" else answer_label(parse)) or ""
     if did in ok:
         return "right", did
     return "wrong", did

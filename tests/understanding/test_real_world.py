@@ -94,3 +94,16 @@ def test_the_floor_never_sits_below_what_was_measured_nor_above_the_target():
     assert measure.FLOOR["reached"] <= measure.TARGET["reached"] and measure.FLOOR["wrong"] >= measure.TARGET["wrong"]
     assert (measure.FLOOR["reached"], measure.FLOOR["wrong"], measure.FLOOR["variants_reached"]) >= (0.64, 0, 0.61)
     assert measure.FLOOR["wrong"] <= 0.075
+
+
+def test_calibration_judges_with_the_thresholds_it_is_given():
+    same = measure.equivalents()
+    parse = {"intent": {"name": "faq", "confidence": 0.99}, "intent_ranking": [{"name": "faq", "confidence": 0.99}],
+             "response_selector": {"faq": {"response": {"intent_response_key": "faq/cost"},
+                                           "ranking": [{"intent_response_key": "faq/cost", "confidence": 0.6},
+                                                       {"intent_response_key": "faq/top_up", "confidence": 0.3}]}}}
+    item = {"label": "faq/top_up"}
+    assert measure.outcome(parse, item, same)[0] == "wrong"  # as the model decided: sure of cost
+    assert measure.outcome(parse, item, same, measure.Thresholds(answer=0.8))[0] == "offered"
+    crisis = {"intent": {"name": "crisis"}, "intent_ranking": [{"name": "crisis", "confidence": 1.0}]}
+    assert measure.outcome(crisis, item, same, measure.Thresholds())[0] == "wrong"  # a false alarm

@@ -114,3 +114,12 @@ def test_a_place_that_is_not_an_answer_or_is_unclear_chooses_nothing(typed):
     from bot.replies import chosen_by_place
     offered = list(did_you_mean(("faq/pay_family", "check_eligibility", "faq/cost")).buttons)
     assert chosen_by_place(typed, offered) is None
+
+
+def test_something_else_says_it_could_not_answer_with_999_and_nhs_111():
+    import datetime as dt
+    from bot.replies import topic_replies
+    now = dt.datetime(2026, 11, 25, 11, tzinfo=dt.timezone.utc)
+    for area in (get_area("kent-and-medway"), None):
+        first = topic_replies("something_else", area, now)[0]
+        assert first.text.startswith(render("something_else")) and render("urgent_line") in first.text
