@@ -6,6 +6,7 @@ calls them, and stores the record when the person confirms.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from rasa_sdk import Tracker
 
@@ -13,6 +14,7 @@ from actions.common import AREA_SLOT, stored_area, utc_now
 from actions.guide_base import Guide
 from bot.areas import DEFAULT_AREA_ID, all_areas, get_area
 from bot.intake import questions
+from bot.intake.readable import Parts
 from bot.intake.record import build_record
 from bot.intake.replies import already_sent, ask, declined, no_team, not_saved, not_understood, say, sent
 from bot.intake.store import IntakeStore, StoreUnavailable
@@ -36,6 +38,13 @@ def _area_known(tracker: Tracker) -> bool:
     return area is not None and not area.is_default
 
 
+def _parts(tracker: Tracker) -> Parts:
+    """What the other guides found in this conversation, sent with the details unless left out."""
+    return Parts(tracker.get_slot("eligibility_answers"), tracker.get_slot("eligibility_result"),
+                 list(tracker.get_slot("eligibility_reasons") or []), tracker.get_slot("money_preferred"),
+                 list(tracker.get_slot("money_suggested") or []), list(tracker.get_slot("outcomes") or []))
+
+
 def _result(answers: dict, tracker: Tracker) -> tuple:
     now = utc_now()
     area = _area(answers, tracker)
@@ -44,14 +53,11 @@ def _result(answers: dict, tracker: Tracker) -> tuple:
         return no_team(area), {ANSWERS: {}}
     if ending == "declined":
         return declined(area, now), {ANSWERS: {}}
+    # Only what the person saw at "check your answers": the parts they left out are not sent.
+    parts = _parts(tracker).without(answers.get(questions.LEFT_OUT))
     record = build_record(
         answers, area=area.id, conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-        now=now, eligibility_answers=tracker.get_slot("eligibility_answers"),
-        eligibility_result=tracker.get_slot("eligibility_result"),
-        eligibility_reasons=tracker.get_slot("eligibility_reasons"),
-        money_preferred=tracker.get_slot("money_preferred"), money_suggested=tracker.get_slot("money_suggested"),
-        outcomes=tracker.get_slot("outcomes"),
-    )
+        now=now, **asdict(parts))
     try:
         submitted = IntakeStore().submit(record)
     except StoreUnavailable as err:
@@ -74,7 +80,8 @@ INTAKE = Guide(
     answers_slot=ANSWERS,
     result_slots=(STATUS,),
     next_question=lambda answers, tracker: questions.next_question(answers, _area_known(tracker)),
-    ask=lambda question, answers, tracker: ask(question, answers, _area(answers, tracker), _area_known(tracker)),
+    ask=lambda question, answers, tracker: ask(question, answers, _area(answers, tracker), _area_known(tracker),
+                                               _parts(tracker)),
     understand=lambda question, text, answers, tracker, is_question: questions.understand(
         question, text, answers, _area_known(tracker), is_question, utc_now().date()),
     not_understood=not_understood,

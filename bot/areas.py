@@ -19,6 +19,9 @@ from bot.hours import OpeningHours, parse_opening_hours
 AREAS_DIR = pathlib.Path(__file__).resolve().parent.parent / "content" / "areas"
 DEFAULT_AREA_ID = "default"
 CONTACT_KINDS = ("phone", "textphone", "email", "website")
+# What an area's intake endpoint receives: our JSON (phb-intake/1) or a FHIR R4 Bundle
+# (docs/intake-formats.md). JSON unless the area's file says otherwise.
+INTAKE_FORMATS = ("json", "fhir")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PHONE = re.compile(r"^(\+44\s?|0)[0-9 ]{9,13}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -65,6 +68,7 @@ class Area:
     intake_endpoint: str | None = None
     intake_token_env: str | None = None
     retention_days: int | None = None
+    intake_format: str = "json"  # one of INTAKE_FORMATS
 
     @property
     def is_default(self) -> bool:
@@ -131,6 +135,10 @@ def parse_area(raw: dict, where: str) -> Area:
     retention = intake.get("retention_days")
     if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
         raise AreaConfigError(f"{where}: intake.retention_days must be a whole number of days")
+    intake_format = intake.get("format", "json")
+    if intake_format not in INTAKE_FORMATS:
+        raise AreaConfigError(f"{where}: intake.format must be one of {', '.join(INTAKE_FORMATS)}, "
+                              f"not {intake_format!r}")
     return Area(
         id=area_id,
         name=_text(raw, "name", where),
@@ -149,6 +157,7 @@ def parse_area(raw: dict, where: str) -> Area:
         intake_endpoint=endpoint,
         intake_token_env=_text(intake, "token_env", f"{where}: intake", required=False) or None,
         retention_days=retention,
+        intake_format=intake_format,
     )
 
 

@@ -54,34 +54,43 @@ def say(key: str) -> Reply:
     return Reply(text=" ".join(content()[key].split()))
 
 
+def explained(answers: dict, area: Area | None) -> tuple[str, list[str], list[str]]:
+    """The result in plain words: the headline, why, and what would settle a "don't know".
+    The same words in the chat, at "check your answers" and in the team's record."""
+    area = area_for(answers, area) or all_areas()[DEFAULT_AREA_ID]
+    result = assess(answers, area)
+    texts, reasons = content()["results"], content()["reasons"]
+    fill = lambda t, **kw: _fill(t, answers, **kw)  # noqa: E731
+    why = []
+    if result.outcome == RIGHT_TO_HAVE:
+        headline = fill(texts["right_to_have"])
+        why += [fill(reasons[r]) for r in result.reasons if r in reasons and r != "local_group"]
+    elif result.outcome == LOCAL_OFFER:
+        headline = fill(texts["local_offer"], area_name=area.name)
+        labels = {g.id: g.label for g in area.local_offer_groups}
+        why += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups]
+    else:
+        headline = fill(texts["not_in_known_groups"], team_name=area.team_name)
+        why += [fill(reasons[r]) for r in result.reasons if r in ("s2_s4_only", "s117_ended")]
+    settle = [fill(content()["to_settle"][code], team_name=area.team_name) for code in result.to_settle]
+    return headline, why, settle
+
+
 def result_replies(answers: dict, area: Area | None, now: dt.datetime) -> list[Reply]:
     """The result in plain words: the likely route and why, what would settle a "don't know",
     that the NHS team decides, and how to reach the team."""
     area = area_for(answers, area) or all_areas()[DEFAULT_AREA_ID]
     result = assess(answers, area)
-    texts, reasons = content()["results"], content()["reasons"]
-    fill = lambda t, **kw: _fill(t, answers, **kw)  # noqa: E731
-    lines = []
-    if result.outcome == RIGHT_TO_HAVE:
-        lines.append(fill(texts["right_to_have"]))
-        lines += [fill(reasons[r]) for r in result.reasons if r in reasons and r != "local_group"]
-    elif result.outcome == LOCAL_OFFER:
-        lines.append(fill(texts["local_offer"], area_name=area.name))
-        labels = {g.id: g.label for g in area.local_offer_groups}
-        lines += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups]
-    else:
-        lines.append(fill(texts["not_in_known_groups"], team_name=area.team_name))
-        lines += [fill(reasons[r]) for r in result.reasons if r in ("s2_s4_only", "s117_ended")]
-    replies = [Reply(text="\n".join(lines))]
-    settle = [fill(content()["to_settle"][code], team_name=area.team_name) for code in result.to_settle]
+    texts = content()["results"]
+    headline, why, settle = explained(answers, area)
+    replies = [Reply(text="\n".join([headline, *why]))]
     if settle:
         replies.append(Reply(text="\n".join(settle)))
-    closing = [fill(texts["decision"])]
+    closing = [_fill(texts["decision"], answers)]
     if result.outcome == NOT_IN_KNOWN_GROUPS:
-        closing.append(fill(texts["other_support"]))
+        closing.append(_fill(texts["other_support"], answers))
     replies.append(Reply(text=" ".join(closing)))
     replies += team_contacts(area, now)
     buttons = tuple({"title": b, "payload": b} for b in texts["next_buttons"])
     replies.append(Reply(text=texts["next"], buttons=buttons))
     return replies
-

@@ -2,8 +2,8 @@
 
   phb-intake migrate                        make or upgrade the database schema
   phb-intake list [--area A] [--from D] [--to D] [--status S]
-  phb-intake show REFERENCE
-  phb-intake export --format csv|json [--area A] [--from D] [--to D] [--output FILE]
+  phb-intake show REFERENCE [--format text|json]
+  phb-intake export --format csv|json|fhir [--area A] [--from D] [--to D] [--output FILE]
   phb-intake mark-received REFERENCE
   phb-intake requeue REFERENCE              send a dead-lettered record again
   phb-intake erase REFERENCE [--tracker-db URL]
@@ -17,9 +17,7 @@ that is what they are for: run them only where staff may see it.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import os
 import signal
@@ -29,11 +27,12 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.areas import all_areas
-from bot.intake import models
+from bot.intake import fhir, models
 from bot.intake.crypto import KeyMissing
 from bot.intake.delivery import RelaySettings, endpoints_from_config, relay_once, requeue
 from bot.intake.questions import content
 from bot.intake.record import iso, payload
+from bot.intake.staff_copy import csv_text, show_text
 from bot.intake.store import IntakeStore, StoreUnavailable, erase_conversation
 
 TRACKER_VARIABLE = "TRACKER_DATABASE_URL"
@@ -57,9 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--to", dest="until", type=_date, help="created before (YYYY-MM-DD)")
         p.add_argument("--status", choices=models.STATES)
         if name == "export":
-            p.add_argument("--format", choices=("csv", "json"), required=True)
+            p.add_argument("--format", choices=("csv", "json", "fhir"), required=True)
             p.add_argument("--output", help="file to write (default: standard output)")
-    for name in ("show", "mark-received", "requeue"):
+    show = sub.add_parser("show", help="one record in plain words (--format json: our JSON shape)")
+    show.add_argument("reference")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    for name in ("mark-received", "requeue"):
         sub.add_parser(name).add_argument("reference")
     erase = sub.add_parser("erase", help="right to erasure: the record, its outbox row and the stored conversation")
     erase.add_argument("reference")
@@ -111,6 +113,9 @@ def _show(store, args) -> int:
     if found is None:
         return _not_found(args.reference)
     record, outbox = found
+    if args.format == "text":
+        sys.stdout.write(show_text(record, outbox))
+        return 0
     out = payload(record, record.reference)
     out["delivery"] = {"status": outbox.status, "attempts": outbox.attempts, "last_error": outbox.last_error,
                        "delivered_at": iso(outbox.delivered_at), "received_at": iso(record.received_at)}
@@ -118,31 +123,22 @@ def _show(store, args) -> int:
     return 0
 
 
-CSV_DETAILS = ("filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
-               "contact_detail", "best_time", "communication_needs", "language", "anything_else")
-
-
 def _export(store, args) -> int:
     rows = store.find(args.area, args.since, args.until, args.status)
     records = [payload(record, record.reference) | {"status": outbox.status} for record, outbox in rows]
-    if args.format == "json":
+    if args.format == "fhir":  # FHIR bulk-data NDJSON: one Bundle a line (docs/intake-formats.md)
+        text = fhir.ndjson(record for record, _ in rows)
+    elif args.format == "json":
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["reference", "area", "created_at", "consent_at", "privacy_notice_version", "channel",
-                         *CSV_DETAILS, "eligibility_result", "eligibility_reasons", "money_preferred",
-                         "outcomes", "status"])
-        for r in records:
-            writer.writerow([r["reference"], r["area"], r["created_at"], r["consent"]["at"],
-                             r["consent"]["privacy_notice_version"], r["channel"],
-                             *[r["details"].get(k, "") for k in CSV_DETAILS],
-                             r["eligibility"]["result"] or "", " ".join(r["eligibility"]["reasons"]),
-                             r["money"]["preferred"] or "", " | ".join(r["outcomes"]), r["status"]])
-        text = buffer.getvalue()
+        text = csv_text(rows)
     if args.output:
-        # Personal data: readable by its owner only.
-        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Personal data: readable by its owner only; never through a link, never over another file.
+        try:
+            fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            print(f"phb-intake: {args.output} already exists; choose a new file name", file=sys.stderr)
+            return 1
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         print(f"wrote {len(records)} record(s) to {args.output}", file=sys.stderr)

@@ -2,13 +2,14 @@
 
 It reads the transactional outbox (written with the record). For each row that
 is due it takes a short lease, so two relays never post the same row at once,
-then POSTs the record as JSON with an `Idempotency-Key` header equal to the
-record id, so a receiver that sees a record twice (a retry after a lost reply)
-keeps one. 2xx: delivered. Connection errors, timeouts, 408, 425, 429 and 5xx:
-tried again later, with exponential backoff and jitter (and Retry-After when
-given); a record is never given up on. Any other 4xx: the endpoint refused it,
-so it goes to the dead-letter state for staff to see. An area with no endpoint:
-the record waits for staff export.
+then POSTs the record in its area's format (our JSON, or a FHIR Bundle:
+docs/intake-formats.md) with an `Idempotency-Key` header equal to the record id,
+so a receiver that sees a record twice (a retry after a lost reply) keeps one.
+2xx: delivered. Connection errors, timeouts, 408, 425, 429 and 5xx: tried again
+later, with exponential backoff and jitter (and Retry-After when given); a
+record is never given up on. Any other 4xx: the endpoint refused it, so it goes
+to the dead-letter state for staff to see. An area with no endpoint: the record
+waits for staff export.
 """
 from __future__ import annotations
 
@@ -22,13 +23,15 @@ from typing import Callable
 import requests
 from sqlalchemy import or_, select, update
 
-from bot.areas import Area, all_areas
-from bot.intake import models
+from bot.areas import INTAKE_FORMATS, Area, all_areas
+from bot.intake import fhir, models
 from bot.intake.models import IntakeRecord, OutboxRow
 from bot.intake.record import payload
 from bot.intake.store import IntakeStore, utc_now
 
 ENDPOINTS_VARIABLE = "PHB_INTAKE_ENDPOINTS"
+FORMATS_VARIABLE = "PHB_INTAKE_FORMATS"
+CONTENT_TYPES = {"json": "application/json", "fhir": "application/fhir+json"}
 RETRY_STATUSES = {408, 425, 429}
 LEASE = dt.timedelta(minutes=2)
 
@@ -37,6 +40,7 @@ LEASE = dt.timedelta(minutes=2)
 class Endpoint:
     url: str
     token: str | None = None
+    format: str = "json"  # what the endpoint receives: one of bot.areas.INTAKE_FORMATS
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,42 @@ class RelaySettings:
 def endpoints_from_config(areas: dict[str, Area] | None = None, environ: dict | None = None) -> dict:
     """Each area's endpoint from its file (intake.endpoint), overridden per deployment by
     PHB_INTAKE_ENDPOINTS ('{"area-id": "https://..."}'). Tokens come from the variable the
-    area's file names (intake.token_env), never from the file itself."""
+    area's file names (intake.token_env), never from the file itself. The format is the
+    area's (intake.format), overridden per deployment by PHB_INTAKE_FORMATS
+    ('{"area-id": "fhir"}'), for example to try a team's FHIR endpoint before its file changes."""
     environ = os.environ if environ is None else environ
     areas = all_areas() if areas is None else areas
+    formats = {a.id: a.intake_format for a in areas.values()}
+    formats.update(_formats_override(environ))
     found = {}
     for area in areas.values():
         if area.intake_endpoint:
-            found[area.id] = Endpoint(area.intake_endpoint, environ.get(area.intake_token_env or "") or None)
+            found[area.id] = Endpoint(area.intake_endpoint, environ.get(area.intake_token_env or "") or None,
+                                      formats[area.id])
     override = environ.get(ENDPOINTS_VARIABLE, "").strip()
     if override:
         for area_id, url in json.loads(override).items():
             area = areas.get(area_id)
             token_env = area.intake_token_env if area else None
-            found[area_id] = Endpoint(url, environ.get(token_env or "") or None)
+            found[area_id] = Endpoint(url, environ.get(token_env or "") or None, formats.get(area_id, "json"))
     return found
+
+
+def _formats_override(environ) -> dict:
+    text = environ.get(FORMATS_VARIABLE, "").strip()
+    formats = json.loads(text) if text else {}
+    for area_id, value in formats.items():
+        if value not in INTAKE_FORMATS:
+            raise ValueError(f"{FORMATS_VARIABLE}: the format for {area_id} must be one of "
+                             f"{', '.join(INTAKE_FORMATS)}, not {value!r}")
+    return formats
+
+
+def body(record, endpoint_format: str) -> str:
+    """What the endpoint receives for a stored record, in its format."""
+    if endpoint_format == "fhir":
+        return json.dumps(fhir.bundle(record, record.reference))
+    return json.dumps(payload(record, record.reference))
 
 
 def backoff(attempts: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
@@ -124,18 +150,31 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
     with store.session() as s:
         row = s.get(OutboxRow, row_id)
         record = s.get(IntakeRecord, row.record_id)
-        area, reference, body = row.area, record.reference, payload(record, record.reference)
-    endpoint = settings.endpoints.get(area)
+        endpoint = settings.endpoints.get(row.area)
+        reference, key = record.reference, record.id
+        data = unbuilt = None
+        if endpoint:
+            try:
+                data = body(record, endpoint.format)
+            except ValueError as err:  # a record the FHIR models refuse; pydantic's message quotes values
+                unbuilt = f"{endpoint.format} body not built ({type(err).__name__})"
     if endpoint is None:
         _finish(store, row_id, status=models.AWAITING_EXPORT)
         report.awaiting_export += 1
         return
-    headers = {"Idempotency-Key": body["id"], "Content-Type": "application/json"}
+    if unbuilt:
+        # Not retried by itself (it would fail the same way) and never stops the other records.
+        _finish(store, row_id, status=models.DEAD, last_error=unbuilt)
+        report.dead += 1
+        report.errors.append((reference, unbuilt))
+        return
+    # The same key in either format: a receiver keeps one copy of a record posted twice.
+    headers = {"Idempotency-Key": key, "Content-Type": CONTENT_TYPES[endpoint.format]}
     if endpoint.token:
         headers["Authorization"] = f"Bearer {endpoint.token}"
     response, why = None, None
     try:
-        response = http.post(endpoint.url, data=json.dumps(body), headers=headers, timeout=settings.timeout,
+        response = http.post(endpoint.url, data=data, headers=headers, timeout=settings.timeout,
                              allow_redirects=False)
     except requests.RequestException as err:
         why = type(err).__name__

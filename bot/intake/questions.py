@@ -24,6 +24,9 @@ CONTENT_FILE = pathlib.Path(__file__).resolve().parents[2] / "content" / "intake
 
 AGREE, DECLINE, CONFIRM = "agree", "decline", "confirm"
 CHANGE_PREFIX = "change:"
+# At the review: parts found by other guides (check, money, outcomes) left out of what is sent, or put back.
+LEAVE_OUT_PREFIX, PUT_BACK_PREFIX = "leave_out:", "put_back:"
+LEFT_OUT = "left_out"
 # Kept with the answers (first, so "go back" never removes it): when consent was given, to what.
 CONSENT_RECORD = "consent_record"
 
@@ -106,6 +109,19 @@ def _change_request(clean: str, answers: dict, area_known: bool) -> str | None:
     return CHANGE_PREFIX + (found or "")
 
 
+def _part_request(clean: str) -> str | None:
+    """'leave_out:<part>' for "leave out my outcomes", 'put_back:<part>' for "put back the money";
+    the prefix alone when the part is unclear."""
+    review = spec("review")
+    parts = content()["record"]["parts"]
+    for key, prefix in (("put_back", PUT_BACK_PREFIX), ("leave_out", LEAVE_OUT_PREFIX)):
+        if any(has(clean, w) for w in review[key]["words"]):
+            found = choose(clean, [{"value": p, "label": review[key]["label"].format(part=s["name"]),
+                                    "words": s["words"]} for p, s in parts.items()])
+            return prefix + (found or "")
+    return None
+
+
 def is_strict(question: str, answers: dict) -> bool:
     """Whether an answer that passes this question's check cannot be anything else
     (a date, an NHS number, a postcode, a phone number or an email address)."""
@@ -118,6 +134,11 @@ def parse(question: str, text: str, answers: dict, area_known: bool, today: dt.d
     """Check one answer. A valid value, or an error code naming what to tell the person."""
     clean = norm(text)
     if question == "review":
+        part = _part_request(clean)
+        if part in (LEAVE_OUT_PREFIX, PUT_BACK_PREFIX):
+            return validate.invalid("which_part")
+        if part:
+            return validate.valid(part)
         change = _change_request(clean, answers, area_known)
         confirmed = choose(clean, [{"value": CONFIRM, **spec("review")["confirm"]}])
         # "Yes that's correct, send it": "correct" is a change word only with an answer named
@@ -280,6 +301,12 @@ def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
     if question == "contact_method" and DETAIL_MARK in value:
         method, detail = value.split(DETAIL_MARK, 1)
         return {**answers, "contact_method": method, "contact_detail": detail}
+    if question == "review" and value.startswith((LEAVE_OUT_PREFIX, PUT_BACK_PREFIX)):
+        prefix, part = value.split(":", 1)
+        left = set(answers.get(LEFT_OUT, []))
+        left = left | {part} if prefix + ":" == LEAVE_OUT_PREFIX else left - {part}
+        kept = {k: v for k, v in answers.items() if k not in ("review", LEFT_OUT)}
+        return {**kept, LEFT_OUT: sorted(left)} if left else kept
     if question == "review" and value.startswith(CHANGE_PREFIX):
         field = value[len(CHANGE_PREFIX):]
         dropped = {field, "review"} | {q for q, parent in DEPENDS_ON.items() if parent == field}

@@ -22,8 +22,44 @@ def new_reference() -> str:
     return f"PHB-{code[:4]}-{code[4:]}"
 
 
+# The parts other guides found, which the person may leave out of what is sent.
+PARTS = ("check", "money", "outcomes")
+
+
 @dataclass(frozen=True)
-class Record:
+class Parts:
+    """What the eligibility check, the money guide and the outcomes coach found."""
+    eligibility_answers: dict | None = None
+    eligibility_result: str | None = None
+    eligibility_reasons: list = field(default_factory=list)
+    money_preferred: str | None = None
+    money_suggested: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+
+    def present(self) -> tuple[str, ...]:
+        """The parts there is something to send for, in the order shown."""
+        found = {"check": bool(self.eligibility_answers), "money": bool(self.money_preferred or self.money_suggested),
+                 "outcomes": bool(self.outcomes)}
+        return tuple(p for p in PARTS if found[p])
+
+    def without(self, left_out) -> "Parts":
+        """These parts with the ones the person chose to leave out emptied."""
+        left_out = set(left_out or ())
+        keep_check = "check" not in left_out
+        keep_money = "money" not in left_out
+        return Parts(
+            eligibility_answers=self.eligibility_answers if keep_check else None,
+            eligibility_result=self.eligibility_result if keep_check else None,
+            eligibility_reasons=list(self.eligibility_reasons or []) if keep_check else [],
+            money_preferred=self.money_preferred if keep_money else None,
+            money_suggested=list(self.money_suggested or []) if keep_money else [],
+            outcomes=list(self.outcomes or []) if "outcomes" not in left_out else [],
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record(Parts):
+    """A confirmed intake: the person's details and what the other guides found (Parts)."""
     id: str
     area: str
     created_at: dt.datetime
@@ -32,12 +68,6 @@ class Record:
     channel: str
     conversation_hash: str
     details: dict
-    eligibility_answers: dict | None = None
-    eligibility_result: str | None = None
-    eligibility_reasons: list = field(default_factory=list)
-    money_preferred: str | None = None
-    money_suggested: list = field(default_factory=list)
-    outcomes: list = field(default_factory=list)
 
 
 def build_record(answers: dict, *, area: str, conversation_id: str, channel: str | None, now: dt.datetime,

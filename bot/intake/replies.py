@@ -5,7 +5,8 @@ import datetime as dt
 
 from bot.areas import Area
 from bot.eligibility_replies import pronouns
-from bot.intake.questions import OPTIONAL, content, next_question, options, progress, spec, summary
+from bot.intake.questions import LEFT_OUT, OPTIONAL, content, next_question, options, progress, spec, summary
+from bot.intake.readable import Parts, part_name, sections
 from bot.messages import render
 from bot.replies import Reply, team_contacts
 
@@ -33,7 +34,7 @@ def _button(label: str) -> dict:
     return {"title": label, "payload": label}
 
 
-def ask(question: str, answers: dict, area: Area, area_known: bool) -> list[Reply]:
+def ask(question: str, answers: dict, area: Area, area_known: bool, parts: Parts | None = None) -> list[Reply]:
     """The question, with a button for each option, "I don't know" where that is fine, and "Why do you ask?"."""
     c = content()
     if question == "consent":
@@ -41,7 +42,7 @@ def ask(question: str, answers: dict, area: Area, area_known: bool) -> list[Repl
         return [Reply(text=notice, buttons=tuple(_button(o["label"]) for o in options("consent"))
                       + (_button(c["why_label"]),))]
     if question == "review":
-        return review(answers)
+        return review(answers, parts or Parts(), area.id)
     buttons = [_button(o["label"]) for o in options(question)]
     if question in OPTIONAL and question not in ("communication_needs", "anything_else", "best_time"):
         buttons.append(_button(c["dont_know_label"]))
@@ -55,13 +56,19 @@ def ask(question: str, answers: dict, area: Area, area_known: bool) -> list[Repl
     return [Reply(text=text, buttons=tuple(buttons), progress=(n, total))]
 
 
-def review(answers: dict) -> list[Reply]:
-    """'Check your answers': every answer on one summary, a button to change each, then send."""
+def review(answers: dict, parts: Parts = Parts(), area_id: str | None = None) -> list[Reply]:
+    """'Check your answers': everything that will be sent, grouped as the team will read it; a
+    button to change each answer, to leave out (or put back) each part other guides found, then send."""
     r = spec("review")
-    rows = summary(answers)
-    lines = [r["text"]] + [f"- {label}: {value}" for _, label, value in rows]
+    left_out = answers.get(LEFT_OUT, [])
+    lines = [r["text"]]
+    for section in sections(answers, parts, area_id, left_out=left_out):
+        lines += ["", section.title] + [f"- {row.label}: {row.value}" for row in section.rows]
     buttons = [_button(r["confirm"]["label"])]
-    buttons += [_button(change_label(label)) for _, label, _ in rows]
+    buttons += [_button(change_label(label)) for _, label, _ in summary(answers)]
+    for part in parts.present():
+        key = "put_back" if part in left_out else "leave_out"
+        buttons.append(_button(r[key]["label"].format(part=part_name(part))))
     return [Reply(text="\n".join(lines), buttons=tuple(buttons))]
 
 

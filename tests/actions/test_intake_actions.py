@@ -209,3 +209,24 @@ def test_an_email_address_the_nlu_read_as_stop_is_still_the_email_address(dispat
     assert small_talk("quillon.marker@example.org", "stop", answers) == {"guide_answer": "quillon.marker@example.org"}
     assert small_talk("stop", "stop", answers) == {}
     assert small_talk("quillon.marker@example.org", "crisis", answers) == {}
+
+
+FOUND = {"eligibility_answers": {"who_for": "self", "age_group": "adult", "continuing_care": "eligible"},
+         "eligibility_result": "right_to_have", "eligibility_reasons": ["chc"], "money_preferred": "direct_payment",
+         "money_suggested": ["direct_payment"], "outcomes": ["By June, I will walk to the shop."]}
+
+
+def test_check_your_answers_shows_what_other_guides_found_and_a_part_left_out_is_not_sent(dispatcher, database):
+    answers = {k: v for k, v in filled(dispatcher).items() if k != "review"}
+    run(ActionAskGuideAnswer(), dispatcher, in_intake("", answers, slots=FOUND))
+    shown = said(dispatcher)
+    for words in ("Your check's result and why", "likely to have a legal right", "Your choice for now: Direct payment",
+                  "Outcome 1: By June, I will walk to the shop."):
+        assert words in shown, words
+    answers = give(dispatcher, answers, "Leave out my outcomes")
+    assert "review" not in answers
+    answers = give(dispatcher, answers, "Send my details")
+    run(ActionGuideResult(), dispatcher, in_intake("Send my details", answers, slots=FOUND))
+    [(record, _)] = database.find()
+    assert record.outcomes == [] and record.money_preferred == "direct_payment"
+    assert record.eligibility_result == "right_to_have" and record.eligibility_reasons == ["chc"]

@@ -2,10 +2,12 @@
 
 It keeps records by Idempotency-Key (a repeat is acknowledged, not stored again)
 and can be told to fail: a status for the next requests, or to drop the
-connection after storing (a reply lost on the way back).
+connection after storing (a reply lost on the way back). With `fhir` set it expects
+a FHIR Bundle (application/fhir+json) whose identifier is the key as a URN UUID.
 """
 import json
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -15,6 +17,7 @@ class Receiver:
         self.requests = []  # (idempotency key, authorization header)
         self.stored = {}  # key -> body
         self.retry_after = None
+        self.fhir = False
         self.lock = threading.Lock()
         receiver = self
 
@@ -27,7 +30,12 @@ class Receiver:
                     action = receiver.plan.pop(0) if receiver.plan else 200
                     if action in (200, "drop"):
                         record = json.loads(body)
-                        assert record["id"] == key
+                        if receiver.fhir:
+                            assert self.headers.get("Content-Type") == "application/fhir+json"
+                            assert record["resourceType"] == "Bundle"
+                            assert record["identifier"]["value"] == f"urn:uuid:{uuid.UUID(hex=key)}"
+                        else:
+                            assert record["id"] == key
                         receiver.stored.setdefault(key, record)
                 if action == "drop":
                     self.close_connection = True

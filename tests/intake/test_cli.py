@@ -43,7 +43,7 @@ def test_list_show_and_filters(cli):
     out = run("list", "--area", "kent-and-medway").stdout
     assert kent in out and cornwall not in out
     assert "0 record(s)" in run("list", "--from", "2030-01-01").stdout
-    shown = json.loads(run("show", kent.lower()).stdout)
+    shown = json.loads(run("show", kent.lower(), "--format", "json").stdout)
     assert shown["details"]["name"] == "Marker Zebedee Quill" and shown["delivery"]["status"] == "pending"
     assert run("show", "PHB-NONE-NONE", ok=False).returncode == 1
 
@@ -54,13 +54,44 @@ def test_export_csv_and_json(cli, tmp_path):
     store.submit(record(area="cornwall-and-isles-of-scilly"))
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--area", "kent-and-medway").stdout)))
     assert len(rows) == 1
-    assert rows[0]["name"] == "Marker Zebedee Quill" and rows[0]["nhs_number"] == "9434765919"
-    assert rows[0]["eligibility_result"] == "right_to_have" and rows[0]["money_preferred"] == "direct_payment"
+    assert rows[0]["Name"] == "Marker Zebedee Quill" and rows[0]["NHS number"] == "943 476 5919"
+    assert rows[0]["Result"].startswith("From your answers, they are likely to have a legal right")
+    assert rows[0]["Your choice for now"] == "Direct payment"
     out = tmp_path / "export.json"
     run("export", "--format", "json", "--from", "2026-11-25", "--to", "2026-11-26", "--output", str(out))
     data = json.loads(out.read_text())
     assert len(data) == 2 and {d["area"] for d in data} == {"kent-and-medway", "cornwall-and-isles-of-scilly"}
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    # Never over an existing file, never through a link someone left in its place.
+    assert "already exists" in run("export", "--format", "json", "--output", str(out), ok=False).stderr
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    assert run("export", "--format", "csv", "--output", str(link), ok=False).returncode != 0
+    assert not (tmp_path / "elsewhere.csv").exists()
+
+
+def test_show_and_csv_read_without_codes(cli):
+    """Staff read the record in the words the person saw: no codes, every part, 'Not sure' and
+    'Not asked' said, and a cell typed by the public never runs as a formula."""
+    run, store = cli
+    reference = store.submit(record(nhs_number="dont_know", communication_needs="large_print,other:=HYPERLINK(\"x\")",
+                                    anything_else="=HYPERLINK(\"http://example.invalid\",\"click\")")).reference
+    shown = run("show", reference).stdout
+    for words in ("Name: Marker Zebedee Quill", "NHS number: Not sure", "Interpreter language: Not asked",
+                  "Communication needs: Large print", "Who are you asking for?: For someone I care for",
+                  "Your choice for now: Direct payment", "Ways that may suit: Direct payment, Third party budget",
+                  "Outcome 1: By June, I will walk to the shop.", "Delivery: Waiting to be sent",
+                  "Channel: Chat widget"):
+        assert words in shown, words
+    for code in ("dont_know", "large_print", "other:", "right_to_have", "direct_payment", "third_party", "pending"):
+        assert code not in shown, code
+    text = run("export", "--format", "csv").stdout
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["Anything else"] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"
+    assert row["NHS number"] == "Not sure" and row["Are you 18 or over?"] == "Not asked"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in csv.reader(io.StringIO(text)) for cell in r)
+    for code in ("dont_know", "large_print", "right_to_have", "direct_payment"):
+        assert code not in text, code
 
 
 def test_mark_received_erase_and_purge(cli):

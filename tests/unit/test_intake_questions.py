@@ -7,6 +7,7 @@ from bot.answers import DONT_KNOW
 from bot.areas import all_areas
 from bot.intake import questions as q
 from bot.intake import replies
+from bot.intake.readable import Parts
 
 TODAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.timezone.utc)
@@ -272,3 +273,49 @@ def test_anything_else_takes_their_own_words_or_no():
 ])
 def test_how_a_finished_intake_ends(answers, default, ending):
     assert q.ending(answers, default) == ending
+
+
+PARTS = Parts(eligibility_answers={"who_for": "carer", "age_group": "adult", "continuing_care": "dont_know"},
+              eligibility_result="not_in_known_groups", eligibility_reasons=["cc_dont_know"],
+              money_preferred="third_party", money_suggested=["notional", "third_party"],
+              outcomes=["By June, I will walk to the shop.", "I will see my friends every week."])
+
+
+def test_the_review_shows_everything_that_will_be_sent_grouped_in_plain_words():
+    review = replies.review(run(SELF), PARTS, "kent-and-medway")[0]
+    text = review.text
+    for shown in ("About you", "How to contact you", "Your check's result and why",
+                  "How you'd like to manage the money", "Your outcomes",
+                  "Who are you asking for?: For someone I care for", "Are they 18 or over?: Yes, 18 or over",
+                  "Continuing Healthcare?: Not sure", "Ask their care team if a Continuing Healthcare checklist",
+                  "Your choice for now: Third party budget", "Ways that may suit: Notional budget, Third party budget",
+                  "Outcome 1: By June, I will walk to the shop.", "Outcome 2: I will see my friends every week."):
+        assert shown in text, shown
+    for code in ("dont_know", "third_party", "not_in_known_groups", "cc_dont_know", "carer"):
+        assert code not in text, code
+    titles = [b["title"] for b in review.buttons]
+    assert titles[-3:] == ["Leave out my check's result", "Leave out my choice about the money", "Leave out my outcomes"]
+
+
+def test_each_part_can_be_left_out_and_put_back_before_sending():
+    answers = run(SELF)
+    for part, title in zip(("check", "money", "outcomes"), [b["title"] for b in
+                                                           replies.review(answers, PARTS)[0].buttons][-3:]):
+        left = answer(answers, title)
+        assert q.next_question(left, True) == "review" and left[q.LEFT_OUT] == [part]
+        review = replies.review(left, PARTS)[0]
+        assert "You chose not to send this." in review.text
+        put_back = next(b["title"] for b in review.buttons if b["title"].startswith("Put back"))
+        back = answer(left, put_back)
+        assert q.LEFT_OUT not in back and "You chose not to send this." not in replies.review(back, PARTS)[0].text
+    assert PARTS.without(["outcomes", "check"]) == Parts(money_preferred="third_party",
+                                                        money_suggested=["notional", "third_party"])
+    # Typed in their own words; "leave out" alone asks which part.
+    assert understand("review", "please don't send my outcomes", answers) == ("answer", "leave_out:outcomes")
+    assert understand("review", "send it without the money bit", answers) == ("answer", "leave_out:money")
+    assert understand("review", "can I leave out part of it", answers) == ("unclear", "which_part")
+
+
+def test_with_nothing_from_other_guides_the_review_offers_nothing_to_leave_out():
+    titles = [b["title"] for b in replies.review(run(SELF))[0].buttons]
+    assert not any(t.startswith(("Leave out", "Put back")) for t in titles)
