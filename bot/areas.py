@@ -132,6 +132,10 @@ def parse_area(raw: dict, where: str) -> Area:
     endpoint = _text(intake, "endpoint", f"{where}: intake", required=False) or None
     if endpoint and not endpoint.startswith("https://"):
         raise AreaConfigError(f"{where}: intake.endpoint must start with https://")
+    token_env = _text(intake, "token_env", f"{where}: intake", required=False) or None
+    # Only variables meant for this: an area file must never be able to name the master key.
+    if token_env and not re.fullmatch(r"PHB_INTAKE_TOKEN_[A-Z0-9_]+", token_env):
+        raise AreaConfigError(f"{where}: intake.token_env must be a variable named PHB_INTAKE_TOKEN_...")
     retention = intake.get("retention_days")
     if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
         raise AreaConfigError(f"{where}: intake.retention_days must be a whole number of days")
@@ -155,7 +159,7 @@ def parse_area(raw: dict, where: str) -> Area:
         armed_forces=_text(raw, "armed_forces", where),
         sources=tuple(raw.get("sources") or []),
         intake_endpoint=endpoint,
-        intake_token_env=_text(intake, "token_env", f"{where}: intake", required=False) or None,
+        intake_token_env=token_env,
         retention_days=retention,
         intake_format=intake_format,
     )

@@ -54,21 +54,26 @@ def say(key: str) -> Reply:
     return Reply(text=" ".join(content()[key].split()))
 
 
-def explained(answers: dict, area: Area | None) -> tuple[str, list[str], list[str]]:
+def explained(answers: dict, area: Area | None, outcome: str | None = None) -> tuple[str, list[str], list[str]]:
     """The result in plain words: the headline, why, and what would settle a "don't know".
-    The same words in the chat, at "check your answers" and in the team's record."""
+    The same words in the chat, at "check your answers" and in the team's record. With the
+    `outcome` the person was given: if the rules or the area have changed since, that outcome's
+    headline alone, never a different result."""
     area = area_for(answers, area) or all_areas()[DEFAULT_AREA_ID]
     result = assess(answers, area)
     texts, reasons = content()["results"], content()["reasons"]
     fill = lambda t, **kw: _fill(t, answers, **kw)  # noqa: E731
+    if outcome and outcome != result.outcome and outcome in texts:
+        return fill(texts[outcome], area_name=area.name, team_name=area.team_name), [], []
     why = []
     if result.outcome == RIGHT_TO_HAVE:
         headline = fill(texts["right_to_have"])
         why += [fill(reasons[r]) for r in result.reasons if r in reasons and r != "local_group"]
     elif result.outcome == LOCAL_OFFER:
         headline = fill(texts["local_offer"], area_name=area.name)
-        labels = {g.id: g.label for g in area.local_offer_groups}
-        why += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups]
+        # This area's words first; a group another area (or an older file) had keeps its own words.
+        labels = {g.id: g.label for a in [*all_areas().values(), area] for g in a.local_offer_groups}
+        why += [fill(reasons["local_group"], label=labels[g]) for g in result.local_groups if g in labels]
     else:
         headline = fill(texts["not_in_known_groups"], team_name=area.team_name)
         why += [fill(reasons[r]) for r in result.reasons if r in ("s2_s4_only", "s117_ended")]

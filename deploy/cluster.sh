@@ -32,6 +32,8 @@ stop_all() {
 }
 trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
+source scripts/serve.sh
+stop_with_parent
 
 command -v nginx >/dev/null || scripts/apt_install.sh nginx nginx || exit 1
 scripts/postgres.sh running || started_postgres=1
@@ -96,5 +98,4 @@ The cluster is ready.
 Press Ctrl-C to stop.
 MSG
 }
-source scripts/serve.sh
 wait_then_serve 300

@@ -25,6 +25,8 @@ stop_all() {
 # Ctrl-C is the normal way to stop: exit 0. Any other exit also stops both servers.
 trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
+source scripts/serve.sh
+stop_with_parent
 
 source scripts/intake_env.sh
 # Locked down by default (docs/security.md):
@@ -97,5 +99,4 @@ The assistant is ready.
 Press Ctrl-C to stop.
 MSG
 }
-source scripts/serve.sh
 wait_then_serve 120

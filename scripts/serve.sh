@@ -2,6 +2,18 @@
 #   wait_then_serve SECONDS
 # waits until every server answers (the caller's `all_up` returns 0), prints the caller's
 # `ready_message`, then waits until a server stops. Uses the caller's `pids` array and LOG_DIR.
+#   stop_with_parent
+# stops the caller (its INT/TERM/HUP trap stops the servers) when whoever started it goes:
+# a supervisor's SIGTERM or a closed terminal's SIGHUP reaches `make`, not always this script,
+# and the servers run in their own sessions, so nothing else would stop them.
+stop_with_parent() {
+  local parent=$PPID me=$$
+  ( trap - INT TERM HUP EXIT
+    while kill -0 "$parent" 2>/dev/null && kill -0 "$me" 2>/dev/null; do sleep 1; done
+    kill -TERM "$me" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+  disown
+}
+
 wait_then_serve() {
   local seconds=$1
   for _ in $(seq 1 $((seconds * 2))); do

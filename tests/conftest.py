@@ -4,6 +4,7 @@ scripts/postgres.sh (which installs Debian's package when it is missing).
 If PostgreSQL cannot be started the tests that need it fail, loudly: they never skip.
 """
 import contextlib
+import os
 import pathlib
 import secrets
 import subprocess
@@ -18,6 +19,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.intake.store import engine_for  # noqa: E402 - needs the path above
+from tests.intake.receiver import CA_FILE  # noqa: E402
+
+# The relay posts only over https to hosts the deployment lists: the tests' receivers are local,
+# with a certificate from a test authority (tests/intake/receiver.py). Servers and commands the
+# tests start inherit these.
+os.environ["PHB_INTAKE_ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ["PHB_INTAKE_CA_BUNDLE"] = str(CA_FILE)
 
 POSTGRES = ROOT / "scripts" / "postgres.sh"
 

@@ -29,7 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.areas import all_areas
 from bot.intake import fhir, models
 from bot.intake.crypto import KeyMissing
-from bot.intake.delivery import RelaySettings, endpoints_from_config, relay_once, requeue
+from bot.intake.delivery import (
+    CA_BUNDLE_VARIABLE, EndpointRefused, RelaySettings, endpoints_from_config, relay_once, requeue,
+)
 from bot.intake.questions import content
 from bot.intake.record import iso, payload
 from bot.intake.staff_copy import csv_text, show_text
@@ -189,7 +191,12 @@ def _purge(store, args) -> int:
 
 
 def _relay(store, args) -> int:
-    settings = RelaySettings(endpoints=endpoints_from_config())
+    try:
+        settings = RelaySettings(endpoints=endpoints_from_config(),
+                                 verify=os.environ.get(CA_BUNDLE_VARIABLE) or True)
+    except EndpointRefused as err:
+        print(f"phb-intake relay: not started: {err}", file=sys.stderr)
+        return 2
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     while True:

@@ -7,9 +7,14 @@ docs/intake-formats.md) with an `Idempotency-Key` header equal to the record id,
 so a receiver that sees a record twice (a retry after a lost reply) keeps one.
 2xx: delivered. Connection errors, timeouts, 408, 425, 429 and 5xx: tried again
 later, with exponential backoff and jitter (and Retry-After when given); a
-record is never given up on. Any other 4xx: the endpoint refused it, so it goes
-to the dead-letter state for staff to see. An area with no endpoint: the record
-waits for staff export.
+record is never given up on. Any other 4xx, or a redirect (3xx, never
+followed): the endpoint refused it, so it goes to the dead-letter state for
+staff to see. An area with no endpoint: the record waits for staff export.
+
+Endpoints are https only, wherever they come from, on hosts the deployment
+allows (PHB_INTAKE_ALLOWED_HOSTS), so a changed area file or environment cannot
+send records to an internal or unknown host; tokens come only from variables
+named PHB_INTAKE_TOKEN_*, so an area file cannot name the master key.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import datetime as dt
 import json
 import os
 import random
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,10 +36,18 @@ from bot.intake.record import payload
 from bot.intake.store import IntakeStore, utc_now
 
 ENDPOINTS_VARIABLE = "PHB_INTAKE_ENDPOINTS"
+ALLOWED_HOSTS_VARIABLE = "PHB_INTAKE_ALLOWED_HOSTS"
+# A private certificate authority's bundle, for a team whose endpoint uses one.
+CA_BUNDLE_VARIABLE = "PHB_INTAKE_CA_BUNDLE"
 FORMATS_VARIABLE = "PHB_INTAKE_FORMATS"
 CONTENT_TYPES = {"json": "application/json", "fhir": "application/fhir+json"}
+TOKEN_PREFIX = "PHB_INTAKE_TOKEN_"
 RETRY_STATUSES = {408, 425, 429}
 LEASE = dt.timedelta(minutes=2)
+
+
+class EndpointRefused(ValueError):
+    """An endpoint the relay will not post to: the message says which area and why (no secrets)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,40 @@ class Endpoint:
     url: str
     token: str | None = None
     format: str = "json"  # what the endpoint receives: one of bot.areas.INTAKE_FORMATS
+
+    def __post_init__(self):
+        # Personal data never travels in clear, whoever built the endpoint.
+        if urlsplit(self.url).scheme != "https":
+            raise EndpointRefused(f"{_host(self.url)}: intake endpoints must use https")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "an endpoint without a host").lower()
+
+
+def allowed_hosts(environ: dict) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in environ.get(ALLOWED_HOSTS_VARIABLE, "").replace(",", " ").split())
+
+
+def check_endpoint(area_id: str, url: str, allowed: frozenset[str]) -> None:
+    """Refuse an endpoint that is not https, carries a user name or password, or is on a host the
+    deployment has not listed in PHB_INTAKE_ALLOWED_HOSTS."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise EndpointRefused(f"{area_id}: the intake endpoint must use https")
+    if parts.username or parts.password:
+        raise EndpointRefused(f"{area_id}: the intake endpoint must not carry a user name or password")
+    if _host(url) not in allowed:
+        raise EndpointRefused(f"{area_id}: the intake endpoint's host {_host(url)} is not in "
+                              f"{ALLOWED_HOSTS_VARIABLE}")
+
+
+def token_from(environ: dict, area_id: str, variable: str | None) -> str | None:
+    if not variable:
+        return None
+    if not variable.startswith(TOKEN_PREFIX):
+        raise EndpointRefused(f"{area_id}: intake.token_env must start with {TOKEN_PREFIX}")
+    return environ.get(variable) or None
 
 
 @dataclass(frozen=True)
@@ -50,6 +98,7 @@ class RelaySettings:
     base_delay: float = 30.0  # the first retry waits about this long
     max_delay: float = 3600.0
     batch: int = 50
+    verify: str | bool = True  # True: the system's certificate authorities; or a CA bundle's path
 
 
 def endpoints_from_config(areas: dict[str, Area] | None = None, environ: dict | None = None) -> dict:
@@ -62,17 +111,16 @@ def endpoints_from_config(areas: dict[str, Area] | None = None, environ: dict | 
     areas = all_areas() if areas is None else areas
     formats = {a.id: a.intake_format for a in areas.values()}
     formats.update(_formats_override(environ))
-    found = {}
-    for area in areas.values():
-        if area.intake_endpoint:
-            found[area.id] = Endpoint(area.intake_endpoint, environ.get(area.intake_token_env or "") or None,
-                                      formats[area.id])
+    urls = {a.id: a.intake_endpoint for a in areas.values() if a.intake_endpoint}
     override = environ.get(ENDPOINTS_VARIABLE, "").strip()
-    if override:
-        for area_id, url in json.loads(override).items():
-            area = areas.get(area_id)
-            token_env = area.intake_token_env if area else None
-            found[area_id] = Endpoint(url, environ.get(token_env or "") or None, formats.get(area_id, "json"))
+    urls.update(json.loads(override) if override else {})
+    allowed = allowed_hosts(environ)
+    found = {}
+    for area_id, url in urls.items():
+        check_endpoint(area_id, url, allowed)
+        area = areas.get(area_id)
+        token = token_from(environ, area_id, area.intake_token_env if area else None)
+        found[area_id] = Endpoint(url, token, formats.get(area_id, "json"))
     return found
 
 
@@ -156,7 +204,9 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
         if endpoint:
             try:
                 data = body(record, endpoint.format)
-            except ValueError as err:  # a record the FHIR models refuse; pydantic's message quotes values
+            # A record the FHIR models refuse (pydantic's message quotes values), or any other fault in
+            # building one body: that record goes to staff, and the others are still delivered.
+            except Exception as err:  # noqa: BLE001
                 unbuilt = f"{endpoint.format} body not built ({type(err).__name__})"
     if endpoint is None:
         _finish(store, row_id, status=models.AWAITING_EXPORT)
@@ -175,17 +225,18 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
     response, why = None, None
     try:
         response = http.post(endpoint.url, data=data, headers=headers, timeout=settings.timeout,
-                             allow_redirects=False)
+                             allow_redirects=False, verify=settings.verify)
     except requests.RequestException as err:
         why = type(err).__name__
     if response is not None and 200 <= response.status_code < 300:
         _finish(store, row_id, status=models.DELIVERED, delivered_at=now)
         report.delivered += 1
         return
-    if response is not None and 400 <= response.status_code < 500 and response.status_code not in RETRY_STATUSES:
-        _finish(store, row_id, status=models.DEAD, last_error=f"HTTP {response.status_code}")
+    refused = _refused(response)
+    if refused:
+        _finish(store, row_id, status=models.DEAD, last_error=refused)
         report.dead += 1
-        report.errors.append((reference, f"HTTP {response.status_code}"))
+        report.errors.append((reference, refused))
         return
     why = why or f"HTTP {response.status_code}"
     with store.session() as s:
@@ -197,6 +248,19 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
         row.next_attempt_at = now + dt.timedelta(seconds=wait)
     report.retried += 1
     report.errors.append((reference, why))
+
+
+def _refused(response: requests.Response | None) -> str | None:
+    """Why staff must look at this record, when the endpoint's answer will not change by itself."""
+    if response is None:
+        return None
+    code = response.status_code
+    if 300 <= code < 400:
+        # Never followed: the record would go somewhere nobody chose. Staff update the address.
+        return f"HTTP {code} redirect: the endpoint has moved; update its address"
+    if 400 <= code < 500 and code not in RETRY_STATUSES:
+        return f"HTTP {code}"
+    return None
 
 
 def _finish(store: IntakeStore, row_id: int, **values) -> None:

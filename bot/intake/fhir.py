@@ -1,7 +1,8 @@
 """Intake records as HL7 FHIR: one transaction Bundle per record, and the Questionnaire it answers.
 
 Every resource is built from, and so validated by, the models of the `fhir.resources`
-library (6.5.0, the last release on pydantic v1). Its models are FHIR 4.3.0 ("R4B"),
+library (6.5.0: the last release with R4B as its default models on pydantic v1, which Rasa 3.6
+needs; 7.0.x defaults to R5). Its models are FHIR 4.3.0 ("R4B"),
 which for the resources used here (Bundle, Patient, Consent, QuestionnaireResponse,
 ServiceRequest, Questionnaire) has the same structure as R4 (4.0.1); the tests parse
 every resource with fhirclient's R4 models too. docs/intake-formats.md explains the choices.
@@ -188,17 +189,20 @@ def _answer_items(rows) -> list[QuestionnaireResponseItem]:
             groups.append([r])
     items = []
     for same in groups:
-        labels = {r.label for r in same}
-        text = same[0].label if len(labels) == 1 else texts.get(same[0].key, same[0].label)
-        answers = [QuestionnaireResponseItemAnswer(valueString=r.value) for r in same if r.value.strip()]
-        items.append(QuestionnaireResponseItem(linkId=same[0].key, text=text, answer=answers or None))
+        # The Questionnaire's own words (validators require them); the words the person saw
+        # ("they", "Outcome 2", an area's own local offer question) stay in the answer where needed.
+        values = [f"{r.label}: {r.value}" if r.key == "check.local_group" else r.value for r in same]
+        answers = [QuestionnaireResponseItemAnswer(valueString=v) for v in values if v.strip()]
+        items.append(QuestionnaireResponseItem(linkId=same[0].key, text=texts.get(same[0].key, same[0].label),
+                                               answer=answers or None))
     return items
 
 
 def questionnaire_response(row, urns: dict) -> QuestionnaireResponse:
     """Every part of the record in the words the person saw ("Not sure", "Not asked"),
     one group per section of "check your answers"."""
-    items = [QuestionnaireResponseItem(linkId=s.key, text=s.title, item=_answer_items(s.rows))
+    texts = _item_texts()
+    items = [QuestionnaireResponseItem(linkId=s.key, text=texts.get(s.key, s.title), item=_answer_items(s.rows))
              for s in record_sections(row)]
     return QuestionnaireResponse(
         identifier=_uri_identifier(urns["QuestionnaireResponse"]),

@@ -110,16 +110,33 @@ def _change_request(clean: str, answers: dict, area_known: bool) -> str | None:
 
 
 def _part_request(clean: str) -> str | None:
-    """'leave_out:<part>' for "leave out my outcomes", 'put_back:<part>' for "put back the money";
-    the prefix alone when the part is unclear."""
+    """'leave_out:<part>' for "leave out my outcomes" or "send everything except my outcomes",
+    'put_back:<part>' for "put back the money" or "don't leave out my outcomes"; the prefix alone
+    when a part is asked about but not named; None when no part is asked about."""
     review = spec("review")
     parts = content()["record"]["parts"]
-    for key, prefix in (("put_back", PUT_BACK_PREFIX), ("leave_out", LEAVE_OUT_PREFIX)):
-        if any(has(clean, w) for w in review[key]["words"]):
-            found = choose(clean, [{"value": p, "label": review[key]["label"].format(part=s["name"]),
-                                    "words": s["words"]} for p, s in parts.items()])
-            return prefix + (found or "")
-    return None
+    found = choose(clean, [{"value": p, "label": review["leave_out"]["label"].format(part=s["name"]),
+                            "words": s["words"]} for p, s in parts.items()])
+    leave = any(has(clean, w) for w in review["leave_out"]["words"])
+    put_back = any(has(clean, w) for w in review["put_back"]["words"])
+    negative = any(has(clean, w) for w in review["negative_words"])
+    if not found:
+        # "remove my phone number" is a change; "include everything" a confirmation.
+        return LEAVE_OUT_PREFIX if leave and not _names_a_field(clean) and not negative else None
+    if put_back:
+        return (LEAVE_OUT_PREFIX if negative else PUT_BACK_PREFIX) + found
+    if leave:
+        return (PUT_BACK_PREFIX if negative else LEAVE_OUT_PREFIX) + found
+    # A part named with a "not" beside it is never a confirmation: "send it all but not the money".
+    return LEAVE_OUT_PREFIX + found if negative else None
+
+
+def _names_a_field(clean: str) -> bool:
+    return any(has(clean, w) for f in content()["fields"].values() for w in [f["label"], *f["words"]])
+
+
+def _says_dont_send(clean: str) -> bool:
+    return any(has(clean, w) for w in spec("review")["dont_send_words"])
 
 
 def is_strict(question: str, answers: dict) -> bool:
@@ -139,11 +156,13 @@ def parse(question: str, text: str, answers: dict, area_known: bool, today: dt.d
             return validate.invalid("which_part")
         if part:
             return validate.valid(part)
+        if _says_dont_send(clean):  # "please don't send it": never a confirmation
+            return validate.invalid("dont_send")
         change = _change_request(clean, answers, area_known)
         confirmed = choose(clean, [{"value": CONFIRM, **spec("review")["confirm"]}])
         # "Yes that's correct, send it": "correct" is a change word only with an answer named
         # ("correct my postcode") or a "no" beside it ("no, that's not right").
-        names_a_field = any(has(clean, w) for f in content()["fields"].values() for w in [f["label"], *f["words"]])
+        names_a_field = _names_a_field(clean)
         if (change == CHANGE_PREFIX and confirmed and not names_a_field
                 and not any(has(clean, w) for w in spec("review")["not_words"])):
             return validate.valid(CONFIRM)
@@ -306,7 +325,8 @@ def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
         left = set(answers.get(LEFT_OUT, []))
         left = left | {part} if prefix + ":" == LEAVE_OUT_PREFIX else left - {part}
         kept = {k: v for k, v in answers.items() if k not in ("review", LEFT_OUT)}
-        return {**kept, LEFT_OUT: sorted(left)} if left else kept
+        # First, so "go back" (which takes the last answer away) never puts a part back unseen.
+        return {LEFT_OUT: sorted(left), **kept} if left else kept
     if question == "review" and value.startswith(CHANGE_PREFIX):
         field = value[len(CHANGE_PREFIX):]
         dropped = {field, "review"} | {q for q, parent in DEPENDS_ON.items() if parent == field}

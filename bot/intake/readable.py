@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.answers import DONT_KNOW
-from bot.areas import get_area
+from bot.areas import all_areas, get_area
 from bot.eligibility import LOCAL_PREFIX
 from bot.eligibility import content as eligibility_content
 from bot.eligibility import options as eligibility_options
 from bot.eligibility_replies import explained
 from bot.eligibility_replies import question_text as eligibility_question
-from bot.intake.questions import content, show
+from bot.intake.questions import LEFT_OUT, content, show
 from bot.intake.record import PARTS, Parts
 from bot.money_options import content as money_content
 from bot.money_options import options as money_options
@@ -58,11 +58,13 @@ def detail_rows(keys: tuple[str, ...], answers: dict, every: bool) -> tuple[Row,
     return tuple(rows)
 
 
-def check_rows(answers: dict | None, area_id: str | None) -> tuple[Row, ...]:
-    """Each question of the eligibility check with its answer, then the result and why."""
-    if not answers:
+def check_rows(answers: dict | None, area_id: str | None, result: str | None = None) -> tuple[Row, ...]:
+    """Each question of the finished eligibility check with its answer, then the result and why.
+    A check with no result (not finished) has nothing to show, and is not sent."""
+    if not answers or not result:
         return ()
-    area = get_area(area_id) if area_id else None
+    # The area the check was done for: it may differ from the one known when details were left.
+    area = get_area(answers.get("area") or "") or (get_area(area_id) if area_id else None)
     rows = []
     # In the order the check asks them: stored answers come back with their keys sorted.
     order = list(eligibility_content()["questions"])
@@ -71,9 +73,9 @@ def check_rows(answers: dict | None, area_id: str | None) -> tuple[Row, ...]:
         value = answers[question]
         if question == "area":
             continue
-        rows.append(Row(f"check.{_check_key(question)}", _first_question(eligibility_question(question, answers, area)),
+        rows.append(Row(f"check.{_check_key(question)}", _first_question(_question(question, answers, area)),
                         _check_value(question, value, area)))
-    headline, why, settle = explained(answers, area)
+    headline, why, settle = explained(answers, area, result)
     w = _words()
     rows.append(Row("check.result", w["result"], headline))
     if why:
@@ -81,6 +83,19 @@ def check_rows(answers: dict | None, area_id: str | None) -> tuple[Row, ...]:
     if settle:
         rows.append(Row("check.to_find_out", w["to_find_out"], " ".join(settle)))
     return tuple(rows)
+
+
+def _question(question: str, answers: dict, area) -> str:
+    """The question as asked; a local offer question from the area that has it (an area file may
+    have changed since), or plain words when no area has it any more."""
+    if question.startswith(LOCAL_PREFIX):
+        group = question[len(LOCAL_PREFIX):]
+        owners = [a for a in (area, *all_areas().values())
+                  if a is not None and any(g.id == group and g.question for g in a.local_offer_groups)]
+        if not owners:
+            return _words()["local_offer_question"]
+        area = owners[0]
+    return eligibility_question(question, answers, area)
 
 
 def _first_question(text: str) -> str:
@@ -131,10 +146,14 @@ def sections(answers: dict, parts: Parts, area_id: str | None, *, every: bool = 
     the person's copy shows only what will be sent, and says which parts they left out."""
     w = _words()
     titles = w["sections"]
-    out = [Section("about_you", titles["about_you"], detail_rows(ABOUT_YOU, answers, every)),
+    if "area" not in answers and area_id:
+        # The area decides which team gets the record: always shown, however it became known.
+        answers = {"area": area_id, **answers}
+    about = "about_them" if answers.get("filled_by") in ("family", "professional") else "about_you"
+    out = [Section("about_you", titles[about], detail_rows(ABOUT_YOU, answers, every)),
            Section("contact", titles["contact"], detail_rows(CONTACT, answers, every))]
     found = {
-        "check": check_rows(parts.eligibility_answers, area_id),
+        "check": check_rows(parts.eligibility_answers, area_id, parts.eligibility_result),
         "money": money_rows(parts.money_preferred, parts.money_suggested),
         "outcomes": outcome_rows(parts.outcomes),
     }
@@ -156,7 +175,7 @@ def record_sections(row) -> list[Section]:
     details["area"] = row.area
     parts = Parts(row.eligibility_answers, row.eligibility_result, list(row.eligibility_reasons or []),
                   row.money_preferred, list(row.money_suggested or []), list(row.outcomes or []))
-    return sections(details, parts, row.area, every=True)
+    return sections(details, parts, row.area, every=True, left_out=details.get(LEFT_OUT, ()))
 
 
 def as_text(secs: list[Section]) -> str:

@@ -6,11 +6,14 @@ import secrets
 from dataclasses import dataclass, field
 
 from bot.intake.crypto import conversation_hash
-from bot.intake.questions import CONSENT_RECORD
+from bot.intake.questions import CONSENT_RECORD, LEFT_OUT
 
 # The person's details, in the order staff read them.
 DETAIL_FIELDS = ("filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
-                 "contact_detail", "best_time", "communication_needs", "language", "anything_else")
+                 "contact_detail", "best_time", "communication_needs", "language", "anything_else",
+                 # The names of the parts the person chose not to send (never their content), so the
+                 # team reads "left out" rather than "not asked".
+                 LEFT_OUT)
 
 # Short, with no characters that are easily confused when read out or written down
 # (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V).
@@ -38,14 +41,16 @@ class Parts:
 
     def present(self) -> tuple[str, ...]:
         """The parts there is something to send for, in the order shown."""
-        found = {"check": bool(self.eligibility_answers), "money": bool(self.money_preferred or self.money_suggested),
+        # The check only once it has a result: a check stopped half way is neither shown nor sent.
+        found = {"check": bool(self.eligibility_answers and self.eligibility_result),
+                 "money": bool(self.money_preferred or self.money_suggested),
                  "outcomes": bool(self.outcomes)}
         return tuple(p for p in PARTS if found[p])
 
     def without(self, left_out) -> "Parts":
         """These parts with the ones the person chose to leave out emptied."""
         left_out = set(left_out or ())
-        keep_check = "check" not in left_out
+        keep_check = "check" not in left_out and bool(self.eligibility_result)
         keep_money = "money" not in left_out
         return Parts(
             eligibility_answers=self.eligibility_answers if keep_check else None,

@@ -70,7 +70,7 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     assert "Change postcode" in buttons_of(replies)
     # Everything that will be sent, the check's result too, each part removable before sending.
     assert "Your check's result and why" in text and "likely to have a legal right" in text
-    assert "Leave out my check's result" in buttons_of(replies)
+    assert "Leave out my answers to the check" in buttons_of(replies)
     assert "postcode" in text_of(chat.say("Change postcode"))
     replies = chat.say("ZE2 9QY")
     assert "ZE2 9QY" in text_of(replies) and "Send my details" in buttons_of(replies)

@@ -1,23 +1,26 @@
-"""The relay against a real local HTTP endpoint that fails the first attempts."""
+"""The relay against a real local HTTPS endpoint that fails the first attempts."""
+import dataclasses
 import datetime as dt
+import json
 import socket
 
 import pytest
 
-from bot.areas import all_areas
+from bot.areas import AREAS_DIR, AreaConfigError, all_areas, load_areas
 from bot.intake import models
 from bot.intake.delivery import (
-    Endpoint, RelaySettings, backoff, endpoints_from_config, relay_once, requeue,
+    Endpoint, EndpointRefused, RelaySettings, backoff, endpoints_from_config, relay_once, requeue,
 )
 from tests.intake.factory import NOW, record
-from tests.intake.receiver import Receiver
+from tests.intake.receiver import CA_FILE, Receiver
 
 START = NOW.replace(tzinfo=None)
 AREA = "kent-and-medway"
 
 
 def settings(url, **kw):
-    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token")}, timeout=(2, 5), **kw)
+    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token")}, timeout=(2, 5),
+                         verify=str(CA_FILE), **kw)
 
 
 def run_until_quiet(store, s, start=START, rounds=20):
@@ -71,7 +74,7 @@ def test_connection_refused_is_retried_with_growing_waits(store):
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
     ref = store.submit(record()).reference
-    s = settings(f"http://127.0.0.1:{closed_port}/intake", base_delay=10, max_delay=100)
+    s = settings(f"https://127.0.0.1:{closed_port}/intake", base_delay=10, max_delay=100)
     now, waits = START, []
     for _ in range(6):
         report = relay_once(store, s, now=now, rand=lambda: 1.0)
@@ -98,7 +101,7 @@ def test_a_slow_endpoint_times_out_and_is_retried(store):
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         ref = store.submit(record()).reference
-        s = RelaySettings(endpoints={AREA: Endpoint(f"http://127.0.0.1:{listener.getsockname()[1]}/")},
+        s = RelaySettings(endpoints={AREA: Endpoint(f"https://127.0.0.1:{listener.getsockname()[1]}/")},
                           timeout=(1, 1))
         report = relay_once(store, s, now=START)
     assert report.retried == 1 and report.errors == [(ref, "ReadTimeout")]
@@ -138,5 +141,51 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(attempts, expected):
 def test_endpoints_come_from_area_files_and_the_environment_overrides_them():
     areas = all_areas()
     assert endpoints_from_config(areas, environ={}) == {}
-    env = {"PHB_INTAKE_ENDPOINTS": '{"kent-and-medway": "http://127.0.0.1:9/intake"}'}
-    assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint("http://127.0.0.1:9/intake", None)}
+    env = {"PHB_INTAKE_ENDPOINTS": '{"kent-and-medway": "https://127.0.0.1:9/intake"}',
+           "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk, 127.0.0.1"}
+    assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint("https://127.0.0.1:9/intake", None)}
+
+
+@pytest.mark.parametrize("url, why", [
+    ("http://127.0.0.1:9/intake", "must use https"),
+    ("https://169.254.169.254/latest", "169.254.169.254 is not in PHB_INTAKE_ALLOWED_HOSTS"),
+    ("https://intake.example.nhs.uk.evil.example/x", "is not in PHB_INTAKE_ALLOWED_HOSTS"),
+    ("https://user:secret@127.0.0.1/intake", "must not carry a user name or password"),
+])
+def test_the_relay_refuses_endpoints_that_are_not_https_or_not_on_the_allow_list(url, why):
+    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}),
+           "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk 127.0.0.1"}
+    with pytest.raises(EndpointRefused, match=why) as refused:
+        endpoints_from_config(all_areas(), environ=env)
+    assert "secret" not in str(refused.value)
+    # Wherever it comes from: an endpoint built in code is https too.
+    with pytest.raises(EndpointRefused):
+        Endpoint("http://127.0.0.1/intake")
+
+
+def test_a_token_comes_only_from_a_variable_meant_for_it(tmp_path):
+    area = dataclasses.replace(all_areas()[AREA], intake_endpoint="https://127.0.0.1/intake",
+                               intake_token_env="PHB_INTAKE_KEY")
+    env = {"PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1", "PHB_INTAKE_KEY": "the master key"}
+    with pytest.raises(EndpointRefused, match="must start with PHB_INTAKE_TOKEN_"):
+        endpoints_from_config({AREA: area}, environ=env)
+    area = dataclasses.replace(area, intake_token_env="PHB_INTAKE_TOKEN_KENT")
+    assert endpoints_from_config({AREA: area}, environ={**env, "PHB_INTAKE_TOKEN_KENT": "t"})[AREA].token == "t"
+    # An area file naming any other variable does not load.
+    for path in AREAS_DIR.glob("*.yml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    kent = tmp_path / f"{AREA}.yml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace("intake:\n", "intake:\n  token_env: PHB_INTAKE_KEY\n", 1),
+                    encoding="utf-8")
+    with pytest.raises(AreaConfigError, match="token_env"):
+        load_areas(tmp_path)
+
+
+def test_a_redirect_is_never_followed_and_goes_to_staff_with_a_clear_reason(store):
+    ref = store.submit(record()).reference
+    with Receiver() as receiver:
+        receiver.plan = [302]
+        report = relay_once(store, settings(receiver.url), now=START)
+    assert report.dead == 1 and len(receiver.requests) == 1 and receiver.stored == {}
+    assert store.get(ref)[1].status == models.DEAD
+    assert store.get(ref)[1].last_error == "HTTP 302 redirect: the endpoint has moved; update its address"

@@ -30,7 +30,7 @@ from bot.intake.readable import Row, record_sections
 from bot.intake.record import Record, payload
 from bot.intake.store import IntakeStore
 from tests.intake.factory import NOW, record
-from tests.intake.receiver import Receiver
+from tests.intake.receiver import CA_FILE, Receiver
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 QUESTIONNAIRE_FILE = ROOT / "docs" / "fhir" / "questionnaire.json"
@@ -205,14 +205,31 @@ def test_the_answers_are_exactly_the_rows_the_team_reads(name):
     row = RECORDS[name]()
     response = resources(fhir.bundle(row, "PHB-ACDE-FHJK"))["QuestionnaireResponse"]
     sections = record_sections(row)
-    assert [(g["linkId"], g["text"]) for g in response["item"]] == [(s.key, s.title) for s in sections]
+    assert [g["linkId"] for g in response["item"]] == [s.key for s in sections]
     for group, section in zip(response["item"], sections):
-        # Rows in order, a repeated key (the outcomes) as one item with an answer each.
+        # Rows in order, a repeated key (the outcomes) as one item with an answer each; a local
+        # offer question keeps its own words in the answer.
         answered = [(i["linkId"], a["valueString"]) for i in group["item"] for a in i["answer"]]
-        assert answered == [(r.key, r.value) for r in section.rows]
-        single = [r for r in section.rows if sum(x.key == r.key for x in section.rows) == 1]
-        texts = {i["linkId"]: i["text"] for i in group["item"]}
-        assert all(texts[r.key] == r.label for r in single)
+        assert answered == [(r.key, f"{r.label}: {r.value}" if r.key == "check.local_group" else r.value)
+                            for r in section.rows]
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_every_item_carries_the_questionnaires_own_words(name):
+    """FHIR validators check an answer's text against its Questionnaire item's: "they" for a carer,
+    "Outcome 2", a child's wording or an area's own local question must not differ from it."""
+    known = {}
+
+    def walk(items):
+        for i in items or ():
+            known[i["linkId"]] = i["text"]
+            walk(i.get("item"))
+    walk(fhir.questionnaire()["item"])
+    response = resources(fhir.bundle(RECORDS[name](), "PHB-ACDE-FHJK"))["QuestionnaireResponse"]
+    for group in response["item"]:
+        assert group["text"] == known[group["linkId"]]
+        for item in group["item"]:
+            assert item["text"] == known[item["linkId"]], item["linkId"]
 
 
 def test_outcomes_are_one_repeating_item():
@@ -229,7 +246,8 @@ def test_rows_sharing_a_key_with_different_questions_take_the_questionnaires_wor
     items = [json.loads(i.json()) for i in fhir._answer_items(rows)]
     assert items == [
         {"linkId": "check.local_group", "text": fhir.LOCAL_GROUP_TEXT,
-         "answer": [{"valueString": "Yes"}, {"valueString": "Not sure"}]},
+         "answer": [{"valueString": "Is your care at home paid for by both?: Yes"},
+                    {"valueString": "Do you get help from the pain team?: Not sure"}]},
         {"linkId": "check.result", "text": "Result", "answer": [{"valueString": "From your answers..."}]},
     ]
 
@@ -360,7 +378,8 @@ def test_export_fhir_writes_one_valid_bundle_a_record(cli, tmp_path):
 # ------------------------------------------------------------------------- delivery
 
 def fhir_settings(url):
-    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token", format="fhir")}, timeout=(2, 5))
+    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token", format="fhir")}, timeout=(2, 5),
+                         verify=str(CA_FILE))
 
 
 def test_an_area_asking_for_fhir_gets_one_valid_bundle_by_its_key_though_attempts_fail(store):
@@ -389,7 +408,7 @@ def test_json_stays_the_default(store):
     made = record()
     reference = store.submit(made).reference
     with Receiver() as receiver:
-        relay_once(store, RelaySettings(endpoints={AREA: Endpoint(receiver.url)}), now=START)
+        relay_once(store, RelaySettings(endpoints={AREA: Endpoint(receiver.url)}, verify=str(CA_FILE)), now=START)
     assert receiver.stored[made.id] == payload(store.get(reference)[0], reference)
 
 
@@ -408,10 +427,11 @@ def test_a_record_the_fhir_models_refuse_is_dead_lettered_without_its_values(sto
 def test_the_format_comes_from_the_area_file_and_the_environment_can_set_it():
     areas = all_areas()
     assert all(a.intake_format == "json" for a in areas.values())
-    url = "http://127.0.0.1:9/intake"
-    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}), "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"})}
+    url = "https://127.0.0.1:9/intake"
+    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}), "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"}),
+           "PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1"}
     assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint(url, None, "fhir")}
-    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url})}
+    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}), "PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1"}
     assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint(url, None, "json")}
     with pytest.raises(ValueError, match="PHB_INTAKE_FORMATS.*json, fhir.*'xml'"):
         endpoints_from_config(areas, environ={"PHB_INTAKE_FORMATS": json.dumps({AREA: "xml"})})
@@ -424,8 +444,9 @@ def test_an_area_file_chooses_fhir_and_an_unknown_format_is_refused_at_load(tmp_
     area = parse_area(raw, "test-area.yml")
     assert area.intake_format == "fhir"
     # The area's endpoint, and the environment's override of its url, keep its format.
-    assert endpoints_from_config({area.id: area}, environ={})[area.id].format == "fhir"
-    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({area.id: "http://127.0.0.1:9/"})}
+    allowed = {"PHB_INTAKE_ALLOWED_HOSTS": "intake.example.invalid 127.0.0.1"}
+    assert endpoints_from_config({area.id: area}, environ=allowed)[area.id].format == "fhir"
+    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({area.id: "https://127.0.0.1:9/"}), **allowed}
     assert endpoints_from_config({area.id: area}, environ=env)[area.id].format == "fhir"
     assert parse_area({**raw, "intake": {}}, "test-area.yml").intake_format == "json"
     with pytest.raises(AreaConfigError, match="test-area.yml: intake.format must be one of json, fhir"):

@@ -294,7 +294,8 @@ def test_the_review_shows_everything_that_will_be_sent_grouped_in_plain_words():
     for code in ("dont_know", "third_party", "not_in_known_groups", "cc_dont_know", "carer"):
         assert code not in text, code
     titles = [b["title"] for b in review.buttons]
-    assert titles[-3:] == ["Leave out my check's result", "Leave out my choice about the money", "Leave out my outcomes"]
+    assert titles[-3:] == ["Leave out my answers to the check", "Leave out my choice about the money",
+                           "Leave out my outcomes"]
 
 
 def test_each_part_can_be_left_out_and_put_back_before_sending():
@@ -314,6 +315,65 @@ def test_each_part_can_be_left_out_and_put_back_before_sending():
     assert understand("review", "please don't send my outcomes", answers) == ("answer", "leave_out:outcomes")
     assert understand("review", "send it without the money bit", answers) == ("answer", "leave_out:money")
     assert understand("review", "can I leave out part of it", answers) == ("unclear", "which_part")
+
+
+@pytest.mark.parametrize("text, meant", [
+    # Negations are never read backwards, and never as "send it all".
+    ("I don't want to send my outcomes", "leave_out:outcomes"),
+    ("send everything except my outcomes", "leave_out:outcomes"),
+    ("send it all but not the money bit", "leave_out:money"),
+    ("don't include my outcomes", "leave_out:outcomes"),
+    ("don't leave out my outcomes", "put_back:outcomes"),
+    ("please don't remove my goals", "put_back:outcomes"),
+    # Removing a detail is a change of that detail; the way to contact is not the money.
+    ("remove my phone number", "change:contact_detail"),
+    ("delete my postcode", "change:postcode"),
+    ("remove the way to contact me", "change:contact_method"),
+    # Plain confirmations stay confirmations.
+    ("send it without changes", "confirm"),
+    ("yes include everything", "confirm"),
+    ("no problem, send it", "confirm"),
+    ("that's right", "confirm"),
+])
+def test_typed_replies_at_the_review_mean_what_they_say(text, meant):
+    assert understand("review", text, run(SELF)) == ("answer", meant)
+
+
+@pytest.mark.parametrize("text", ["please don't send it", "do not send my details"])
+def test_dont_send_is_never_a_confirmation_and_says_how_to_stop(text):
+    assert understand("review", text, run(SELF)) == ("unclear", "dont_send")
+    assert "Nothing has been sent yet" in replies.not_understood(1, "dont_send", run(SELF)).text
+
+
+def test_going_back_after_leaving_a_part_out_keeps_it_out():
+    answers = answer(run(SELF), "Leave out my outcomes")
+    assert list(answers)[0] == q.LEFT_OUT  # "go back" takes the last answer away, never this
+
+
+def test_an_unfinished_check_is_neither_shown_nor_sent():
+    half = Parts(eligibility_answers={"who_for": "carer"}, eligibility_result=None)
+    assert half.present() == () and half.without(()).eligibility_answers is None
+    assert "Your check's result" not in replies.review(run(SELF), half, "kent-and-medway")[0].text
+
+
+def test_the_area_is_always_shown_and_a_carers_details_are_about_the_other_person():
+    text = replies.review(run(SELF), PARTS, "kent-and-medway")[0].text
+    assert "Area: Kent and Medway" in text and "About you" in text
+    family = run(["Yes, I agree", "Family or a carer", "son", "Sam Jones", "12/03/1950", "I don't know", "ME14 1XX",
+                  "Email", "sam@example.org", "Any time", "No, none", "No"])
+    assert "About the person the budget is for" in replies.review(family, PARTS, "kent-and-medway")[0].text
+
+
+def test_a_check_done_for_another_area_or_a_local_question_since_removed_never_breaks_the_review():
+    kent = Parts(eligibility_answers={"who_for": "self", "age_group": "adult", "continuing_care": "no",
+                                      "local:joint_funded_home_care": "yes"}, eligibility_result="local_offer")
+    gone = Parts(eligibility_answers={"who_for": "self", "age_group": "adult", "continuing_care": "no",
+                                      "local:no_such_group": "yes"}, eligibility_result="not_in_known_groups")
+    for area in ("cornwall-and-isles-of-scilly", "kent-and-medway", None):
+        text = replies.review(run(SELF), kent, area)[0].text
+        assert "Result: From your answers, you may be able to have one under" in text, text
+        text = replies.review(run(SELF), gone, area)[0].text
+        assert "A question about the area's local offer: Yes" in text, text
 
 
 def test_with_nothing_from_other_guides_the_review_offers_nothing_to_leave_out():
