@@ -16,6 +16,12 @@ CLUSTER_DB_PREFIX=${CLUSTER_DB_PREFIX:-phb_cluster}
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
 LOG_DIR=$(realpath -m "${LOG_DIR:-$CLUSTER_DIR/logs}")
 export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_DIR LOG_DIR
+# The production layout never makes up a key for real people's details by itself.
+if [ -z "${PHB_INTAKE_KEY:-}" ] && [ "${PHB_ALLOW_DEVELOPMENT_KEY:-}" != "yes" ]; then
+  echo "make cluster is the production layout: set PHB_INTAKE_KEY from your secret store" >&2
+  echo "(docs/privacy.md), or PHB_ALLOW_DEVELOPMENT_KEY=yes to try it with a development key." >&2
+  exit 2
+fi
 mkdir -p "$CLUSTER_DIR" "$LOG_DIR"
 
 pids=()

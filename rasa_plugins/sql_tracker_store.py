@@ -15,6 +15,13 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 
 class PhbSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A database error's text then never carries the query's values (what people typed, the
+        # sender id), so Rasa's fail-safe store, which logs it, cannot log them (SQLAlchemy reads
+        # this attribute when it wraps each error).
+        self.engine.hide_parameters = True
+
     async def save(self, tracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))

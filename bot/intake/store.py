@@ -50,7 +50,8 @@ def engine_for(url: str) -> Engine:
         # transaction by default, and setting the pragmas below each time was 9% of the Rasa
         # server's CPU under load (the insight broker writes here; docs/benchmarks.md).
         pool = {} if path in ("", ":memory:") else {"poolclass": QueuePool}
-        engine = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
+        engine = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False},
+                               hide_parameters=True, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -62,7 +63,10 @@ def engine_for(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    # hide_parameters: a database error's text never carries the values (a name, an NHS number),
+    # so whatever logs it cannot log them.
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args={"connect_timeout": 5},
+                         hide_parameters=True)
 
 
 def utc_now() -> dt.datetime:

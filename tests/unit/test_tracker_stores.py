@@ -36,3 +36,39 @@ def test_our_sql_store_stores_and_streams_as_rasas(tmp_path):
     assert seen_ours == seen_rasas
     assert [unstamped(e) for e in ours.published] == [unstamped(e) for e in rasas.published]
     assert sum(1 for e in ours.published if e.get("event") == "user") == 3
+
+
+def test_a_database_error_in_our_sql_store_never_carries_what_was_typed(tmp_path):
+    """Rasa's fail-safe store logs the error it gets: with the values hidden, nothing typed is in it."""
+    import asyncio
+
+    import pytest
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+    with store.engine.begin() as connection:  # the table goes, as in a broken or half-migrated database
+        connection.execute(text("DROP TABLE events"))
+    tracker = DialogueStateTracker.from_events("sender-marker-quill", [UserUttered("Marker Zebedee Quill")])
+    with pytest.raises(SQLAlchemyError) as raised:
+        asyncio.run(store.save(tracker))
+    assert "events" in str(raised.value)  # the error still says what went wrong
+    assert "Zebedee" not in str(raised.value) and "sender-marker-quill" not in str(raised.value)
+
+
+def test_an_intake_database_error_never_carries_the_values(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.intake.store import engine_for
+
+    engine = engine_for(f"sqlite:///{tmp_path / 'intake.db'}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SELECT * FROM no_such_table WHERE name = :name"), {"name": "Marker Zebedee Quill"})
+    except SQLAlchemyError as err:
+        assert "no_such_table" in str(err) and "Zebedee" not in str(err)
+    else:
+        raise AssertionError("the query should have failed")

@@ -11,7 +11,7 @@ config = context.config
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.attributes["url"], future=True)
+        engine = create_engine(config.attributes["url"], future=True, hide_parameters=True)
         with engine.begin() as connection:
             _migrate(connection)
     else:
