@@ -63,6 +63,7 @@ REFERRAL_TEXT = "Contact the person about a personal health budget"
 CONSENT_TEXT = "Agreed to send these details to the area's personal health budget team"
 NOTICE_TEXT = "Privacy notice version {version}"
 REFERENCE_TEXT = "Intake reference"
+FILLED_IN_BY = {"family": "Family member or carer, for the person", "professional": "Professional, for the person"}
 LOCAL_GROUP_TEXT = "A question about the area's local offer"
 # Answers that are sentences rather than a word or two.
 LONG_ANSWERS = {"anything_else", "check.result", "check.why", "check.to_find_out", "outcomes.outcome"}
@@ -214,6 +215,19 @@ def questionnaire_response(row, urns: dict) -> QuestionnaireResponse:
     )
 
 
+def _filled_in_by(row) -> list[Reference] | None:
+    """Who agreed and asked, when it was not the person: named by how they said they are related
+    (we hold no record of them to point to), so the team never reads the person's own consent."""
+    details = row.details or {}
+    if details.get("filled_by") not in ("family", "professional"):
+        return None
+    who = FILLED_IN_BY[details["filled_by"]]
+    relationship = details.get("relationship")
+    if relationship and relationship != DONT_KNOW:
+        who += f" ({relationship})"
+    return [Reference(display=who)]
+
+
 def consent(row, urns: dict) -> Consent:
     """When the person agreed to send their details, and to which version of the privacy notice."""
     return Consent(
@@ -224,6 +238,7 @@ def consent(row, urns: dict) -> Consent:
         category=[CodeableConcept(text=CONSENT_TEXT)],
         patient=Reference(reference=urns["Patient"]),
         dateTime=_utc(row.consent_at),
+        performer=_filled_in_by(row),
         policyRule=CodeableConcept(text=NOTICE_TEXT.format(version=row.notice_version)),
     )
 
@@ -239,6 +254,7 @@ def service_request(row, reference: str, urns: dict) -> ServiceRequest:
         code=CodeableConcept(text=REFERRAL_TEXT),
         subject=Reference(reference=urns["Patient"]),
         authoredOn=_utc(row.created_at),
+        requester=(_filled_in_by(row) or [None])[0],
         supportingInfo=[Reference(reference=urns["QuestionnaireResponse"]),
                         Reference(reference=urns["Consent"])],
     )

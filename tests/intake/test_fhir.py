@@ -515,3 +515,11 @@ if __name__ == "__main__":
                              FORMATS_DOC.read_text("utf-8"))
     FORMATS_DOC.write_text(text, encoding="utf-8")
     print(f"rewrote the examples in {FORMATS_DOC.relative_to(ROOT)}")
+
+
+def test_when_someone_else_filled_it_in_the_consent_and_the_request_are_theirs():
+    made = resources(fhir.bundle(record(), "PHB-ACDE-FHJK"))  # filled in by family: a daughter
+    who = [{"display": "Family member or carer, for the person (daughter)"}]
+    assert made["Consent"]["performer"] == who and made["ServiceRequest"]["requester"] == who[0]
+    own = resources(fhir.bundle(RECORDS["self, email, interpreter"](), "PHB-ACDE-FHJK"))
+    assert "performer" not in own["Consent"] and "requester" not in own["ServiceRequest"]
