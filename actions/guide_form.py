@@ -17,9 +17,9 @@ from actions.guides import GUIDES, question_replies
 from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
-from bot.answers import looks_like_question, reads_as_a_question_in_own_words, start_mode
+from bot.answers import looks_like_question, reads_as_a_question_in_own_words, says_go_back, start_mode
 from bot.dialogue import should_switch_guide
-from bot.messages import render
+from bot.messages import all_messages, render
 from bot.replies import Reply, say as say_message, with_urgent_line
 
 
@@ -297,6 +297,9 @@ class ActionGuideGoBack(Action):
             send(dispatcher, [say_message("nothing_to_go_back_to")])
             return []
         answers = guide.answers(tracker)
+        taken = _taken_despite_go_back(guide, answers, tracker)
+        if taken is not None:
+            return taken
         events: List[EventType] = []
         if not answers:
             send(dispatcher, [guide.say("nothing_to_go_back_to")])
@@ -311,6 +314,23 @@ class ActionGuideGoBack(Action):
             # After the result (or a pause) going back reopens the guide.
             events.append(FollowupAction(FORM))
         return events
+
+
+def _taken_despite_go_back(guide: Guide, answers: dict, tracker: Tracker) -> List[EventType] | None:
+    """In a guide that owns the turn, a message the model alone read as "go back" ("Wei Zhang" at
+    the name question) is the answer when it answers the question and says nothing of going back:
+    a detail or a draft is never lost to a misreading. The form then asks the next question."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if tracker.active_loop.get("name") != FORM or not owns_this_turn(guide, text) \
+            or says_go_back(text, all_messages()["go_back_words"]):
+        return None
+    question = guide.next_question(answers, tracker)
+    if question is None:
+        return None
+    kind, value = guide.understand(question, text, answers, tracker, False)
+    if kind != "answer":
+        return None
+    return [SlotSet(k, v) for k, v in take_answer(guide, answers, question, value, tracker).items()]
 
 
 class LeaveGuide(Action, ABC):

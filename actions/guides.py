@@ -9,7 +9,9 @@ from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
-from bot.replies import Reply, topic_answer
+from bot.answers import looks_like_question
+from bot.replies import Reply, did_you_mean, topic_answer
+from bot.understanding import FALLBACK, judge
 
 GUIDES = {guide.id: guide for guide in (ELIGIBILITY, MONEY_OPTIONS, OUTCOMES, INTAKE, FEEDBACK)}
 
@@ -31,6 +33,11 @@ def question_replies(tracker: Tracker) -> list[Reply] | None:
     if intent == "choose_topic":  # a "did you mean" button pressed from earlier in the chat
         topic = next((e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"), None)
         return topic_answer(topic)
+    if intent == FALLBACK and looks_like_question(message.get("text") or ""):
+        # A question whose answer the assistant is not sure of: the likeliest answers to choose
+        # from, as outside a guide, never a confident wrong one (a button brings the answer here).
+        offers = judge(message).offers
+        return [did_you_mean(offers)] if offers else None
     if intent != "faq":
         return None
     selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}

@@ -65,6 +65,12 @@ def looks_like_question(text: str) -> bool:
 _WH_START = re.compile(r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's)\b", re.I)
 
 
+def says_go_back(text: str, words: list[str]) -> bool:
+    """Whether the message itself asks to go back ("oops, wrong one", "previous question")."""
+    clean = norm(text)
+    return any(has(clean, w) for w in words)
+
+
 def reads_as_a_question_in_own_words(text: str) -> bool:
     """In a guide that takes people's own words: a question mark, or a question word first. A draft
     may start "will", "can" or "would" with its "I" left out ("will use 10 new words by July")."""

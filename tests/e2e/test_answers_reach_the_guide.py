@@ -14,7 +14,8 @@ import yaml
 from actions.guide_form import NEVER_AN_ANSWER
 from actions.intake import INTAKE
 from bot import eligibility, money_options, outcomes
-from bot.answers import reads_as_a_question_in_own_words
+from bot.answers import reads_as_a_question_in_own_words, says_go_back
+from bot.messages import all_messages
 from bot.intake.questions import says_why
 from bot.answers import norm
 from bot.areas import areas_for_choice
@@ -105,8 +106,12 @@ def test_no_button_or_offered_word_is_taken_for_a_request(parse):
 # as the draft, with 999 and NHS 111 said. So none of these may be lost.
 def lost_in_an_owning_guide(text, parsed):
     intent = parsed["intent"]["name"]
-    if intent in {"stop", "start_again", "go_back"}:
+    if intent in {"stop", "start_again"}:
         return True
+    if intent == "go_back":
+        # Believed only when the message says so; else the owning guide takes it as the answer
+        # (ActionGuideGoBack; tests/e2e/test_intake.py plays "Wei Zhang" at the name question).
+        return says_go_back(text, all_messages()["go_back_words"])
     # A draft that reads as a question is answered as one (then asked again): counted as lost here.
     if says_why(norm(text)):
         return False  # "what is this for": the intake says why it asks, then asks again

@@ -11,8 +11,14 @@ def test_a_conversation_on_cornwalls_website(servers):
     answer = text_of(chat.say("what actually is a personal health budget"))
     assert "amount of NHS money" in answer and "not new money" in answer
 
+    # About a relative's situation: the check starts with what they said (issue 21), asks only what
+    # it still needs, and its result answers the question: section 2 alone brings no after-care.
     answer = text_of(chat.say("my son was detained under section 2 does he get aftercare"))
-    assert "section 2" in answer and "3, 37, 45A, 47 or 48" in answer
+    assert "who are you asking for" not in answer.lower() and "Which section" not in answer
+    while "Question" in answer and "section 2" not in answer:
+        answer = text_of(chat.say("No" if "Continuing" in answer or "treatment order" in answer else "Yes, 18 or over"))
+    assert "A stay under section 2, 4 or 5(2) on its own does not lead to Section 117" in answer
+    assert "moved from section 2 to section 3" in answer
 
     # The area came from the website's metadata: Cornwall's real number, from its config.
     answer = text_of(chat.say("can i speak to someone"))
@@ -25,8 +31,12 @@ def test_a_conversation_on_cornwalls_website(servers):
     for number in ("999", "NHS 111", "option 2", "116 123"):
         assert number in crisis
 
-    # The conversation carries on after the crisis message.
-    assert "notional budget" in text_of(chat.say("what is a notional budget")).lower()
+    # The conversation carries on after the crisis message. "What is a notional budget?" is in the
+    # frozen real-world set, never trained on: the assistant is not sure, says so, and offers it.
+    replies = chat.say("what is a notional budget")
+    offered = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
+    assert "Notional budgets" in offered, offered
+    assert "no money changes hands" in text_of(chat.say(offered["Notional budgets"]))
 
 
 def test_the_assistant_asks_for_the_area_when_it_needs_it(servers):

@@ -143,6 +143,17 @@ def test_stop_in_the_middle_sends_nothing_and_carrying_on_keeps_the_answers(serv
     assert "carry on where we left off" in text_of(replies) and "full name" in text_of(replies)
 
 
+def test_a_name_the_model_reads_as_go_back_is_still_the_name_and_go_back_still_works(servers):
+    chat = Chat(servers["url"], area="kent-and-medway")
+    chat.say("I want to apply")
+    chat.say("yes")
+    assert "full name" in text_of(chat.say("Me, for myself"))
+    replies = text_of(chat.say("Wei Zhang"))  # the model reads this name as "go back"
+    assert "date of birth" in replies and "go back" not in replies.lower()
+    replies = text_of(chat.say("oops, go back"))
+    assert "full name" in replies
+
+
 def test_a_crisis_mid_intake_is_answered_at_once(servers):
     chat = Chat(servers["url"], area="kent-and-medway")
     chat.say("Leave my details for the team")
