@@ -42,7 +42,7 @@ from bot.answers import DONT_KNOW
 from bot.eligibility import content as eligibility_content
 from bot.eligibility_replies import question_text as eligibility_question
 from bot.intake.questions import content
-from bot.intake.readable import ABOUT_YOU, CONTACT, PARTS, record_sections
+from bot.intake.readable import ABOUT_YOU, CONTACT, PARTS, first_question, record_sections
 
 # Identifiers whose value is a URI: here the record's id written as a URN UUID.
 URI_SYSTEM = "urn:ietf:rfc:3986"
@@ -304,11 +304,6 @@ def _item(link_id: str, text: str, repeats: bool = False) -> QuestionnaireItem:
                              repeats=True if repeats else None)
 
 
-def _first_sentence_question(text: str) -> str:
-    # As on "check your answers": the question without the sentence that explains it.
-    return text.split("?")[0] + "?" if "?" in text else text
-
-
 def _numbered(template: str) -> str:
     # "Outcome {n}" -> "Outcome": the question that repeats, without its number.
     return " ".join(template.replace("{n}", "").split())
@@ -329,7 +324,7 @@ def _sections() -> list[tuple[str, str, list[QuestionnaireItem]]]:
         if question == "local_group":  # an area may ask about several of its local-offer groups
             check.append(_item("check.local_group", LOCAL_GROUP_TEXT, repeats=True))
             continue
-        check.append(_item(f"check.{question}", _first_sentence_question(eligibility_question(question, {}, None))))
+        check.append(_item(f"check.{question}", first_question(eligibility_question(question, {}, None))))
     check += [_item("check.result", w["result"]), _item("check.why", w["why"]),
               _item("check.to_find_out", w["to_find_out"])]
     parts = {
@@ -357,7 +352,9 @@ def questionnaire_version() -> str:
     return hashlib.sha256(items.encode("utf-8")).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=1)
 def _item_texts() -> dict:
+    # Built once from the Questionnaire: each linkId's own words.
     found = {}
 
     def walk(items):

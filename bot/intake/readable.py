@@ -73,7 +73,7 @@ def check_rows(answers: dict | None, area_id: str | None, result: str | None = N
         value = answers[question]
         if question == "area":
             continue
-        rows.append(Row(f"check.{_check_key(question)}", _first_question(_question(question, answers, area)),
+        rows.append(Row(f"check.{_check_key(question)}", first_question(_question(question, answers, area)),
                         _check_value(question, value, area)))
     headline, why, settle = explained(answers, area, result)
     w = _words()
@@ -98,7 +98,7 @@ def _question(question: str, answers: dict, area) -> str:
     return eligibility_question(question, answers, area)
 
 
-def _first_question(text: str) -> str:
+def first_question(text: str) -> str:
     # The question without the sentence that explains it.
     return text.split("?")[0] + "?" if "?" in text else text
 

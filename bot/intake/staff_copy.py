@@ -11,7 +11,8 @@ import io
 from bot.areas import get_area
 from bot.eligibility import content as eligibility_content
 from bot.intake.questions import content
-from bot.intake.readable import ABOUT_YOU, CONTACT, as_text, record_sections
+from bot.eligibility_replies import question_text as eligibility_question
+from bot.intake.readable import ABOUT_YOU, CONTACT, as_text, first_question, record_sections
 from bot.intake.record import iso
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
@@ -64,11 +65,9 @@ def columns() -> list[tuple[str, str]]:
     fields, w = content()["fields"], _words()
     cols = [(k, fields[k]["label"]) for k in (*ABOUT_YOU, *CONTACT) if k != "area"]
     # The check's questions, worded for someone asking for themselves.
-    for q, spec in eligibility_content()["questions"].items():
-        if q in ("area", "local_group"):
-            continue
-        text = " ".join(spec["text"].format(you="you", your="your", them="you", You="You", Your="Your").split())
-        cols.append((f"check.{q}", text.split("?")[0] + "?" if "?" in text else text))
+    for q in eligibility_content()["questions"]:
+        if q not in ("area", "local_group"):
+            cols.append((f"check.{q}", first_question(eligibility_question(q, {}, None))))
     cols += [("check.local_group", w["local_offer_questions"]), ("check.result", w["result"]),
              ("check.why", w["why"]), ("check.to_find_out", w["to_find_out"]),
              ("money.preferred", w["money_preferred"]), ("money.suggested", w["money_suggested"]),
