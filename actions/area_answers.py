@@ -1,4 +1,5 @@
 """Answers that depend on the person's area (contacts, hours, local offer)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -22,9 +23,7 @@ class AreaTopicAction(Action):
     def name(self) -> Text:
         return f"action_{self.topic}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         area = current_area(tracker)
         send(dispatcher, topic_replies(self.topic, area, utc_now()))
         if area is None:
@@ -54,9 +53,7 @@ class ActionSetArea(Action):
     def name(self) -> Text:
         return "action_set_area"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         area = area_from_message(tracker)
         if area is None:
             replies = [say("area_not_found")]
@@ -73,6 +70,6 @@ class ActionSetArea(Action):
 
 
 class ActionSomethingElse(AreaTopicAction):
-    """"Something else" after "did you mean": the team's contacts and the offer to leave details."""
+    """ "Something else" after "did you mean": the team's contacts and the offer to leave details."""
 
     topic = "something_else"

@@ -1,4 +1,5 @@
 """Helpers shared by the actions: reading the area and sending replies."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,11 +48,17 @@ def from_widget(tracker: Tracker) -> bool:
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply], with_progress: bool = False) -> None:
-    """Send each reply. With progress, a question also carries {"progress": …} for the widget
-    (other channels, such as the shell, would print it as raw JSON)."""
+    """Send each reply. With progress (the widget), a question also carries {"progress": …}, and
+    the message that ends a conversation {"new_conversation": true}, so the widget starts a new id
+    and asks the server to forget the old one (other channels, such as the shell, would print
+    these as raw JSON)."""
     for reply in replies:
-        custom = None
+        custom = {}
         if with_progress and reply.progress:
-            custom = {"progress": {"step": reply.progress[0], "total": reply.progress[1]}}
-        dispatcher.utter_message(text=reply.text, response=reply.response, buttons=list(reply.buttons),
-                                 json_message=custom)
+            custom["progress"] = {"step": reply.progress[0], "total": reply.progress[1]}
+        if with_progress and reply.new_conversation:
+            custom["new_conversation"] = True
+        custom = custom or None
+        dispatcher.utter_message(
+            text=reply.text, response=reply.response, buttons=list(reply.buttons), json_message=custom
+        )

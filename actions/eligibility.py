@@ -1,4 +1,5 @@
 """The eligibility check, as a guide run by actions/guide_form.py. Its rules are in bot/eligibility.py."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -32,8 +33,9 @@ ELIGIBILITY = Guide(
     next_question=lambda answers, tracker: next_question(answers, _area(answers, tracker)),
     ask=lambda question, answers, tracker: [ask(question, answers, _area(answers, tracker))],
     understand=lambda question, text, answers, tracker, is_question: understand(
-        question, text, _area(answers, tracker), is_question),
-    not_understood=lambda tries, why, answers: not_understood(tries),
+        question, text, _area(answers, tracker), is_question
+    ),
+    not_understood=lambda tries, reading, answers: not_understood(tries),
     say=say,
     result=_result,
     # The area question sets the conversation's area; going back past it forgets it.

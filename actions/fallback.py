@@ -1,4 +1,5 @@
 """What to do when the assistant does not understand."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -20,9 +21,7 @@ class ActionHandleMisunderstanding(Action):
     def name(self) -> Text:
         return "action_handle_misunderstanding"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intents = [
             ((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
             for e in tracker.events_after_latest_restart()
@@ -48,9 +47,7 @@ class ActionAnswerTopic(Action):
     def name(self) -> Text:
         return "action_answer_topic"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         topic = next(tracker.get_latest_entity_values("topic"), None)
         if topic is None:  # typed: "the second one"
             topic = chosen_by_place(tracker.latest_message.get("text") or "", offered_buttons(tracker))

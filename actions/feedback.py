@@ -1,4 +1,5 @@
 """Asking how it went, as a guide run by actions/guide_form.py. Its rules are in bot/feedback.py."""
+
 from __future__ import annotations
 
 from actions.guide_base import Guide
@@ -26,13 +27,25 @@ FEEDBACK = Guide(
     next_question=lambda answers, tracker: feedback.next_question(answers),
     ask=lambda question, answers, tracker: feedback.ask(question),
     understand=lambda question, text, answers, tracker, is_question: feedback.understand(question, text, is_question),
-    not_understood=feedback.not_understood,
+    not_understood=lambda tries, reading, answers: feedback.not_understood(tries),
     say=feedback.say,
     result=_result,
     finished=_finished,
     # "Yes thanks" (thank), "no thanks, bye" (goodbye) and the like still answer the question.
-    answers_despite=frozenset({"greet", "goodbye", "thank", "affirm", "deny", "what_can_you_do", "bot_challenge",
-                               "out_of_scope", "talk_to_person", "medical_question"}),
+    answers_despite=frozenset(
+        {
+            "greet",
+            "goodbye",
+            "thank",
+            "affirm",
+            "deny",
+            "what_can_you_do",
+            "bot_challenge",
+            "out_of_scope",
+            "talk_to_person",
+            "medical_question",
+        }
+    ),
     # A comment is taken whatever the NLU made of it (a crisis aside): it is the person's own words.
     strict=lambda question, answers: question == "comment",
 )

@@ -6,6 +6,7 @@ one Rasa form, `guide_form`, which asks every question through one slot. The
 back, crisis and digressions are written once (data/rules/guides.yml), and a
 new guide needs no new rules. Each guide's questions and wording are in bot/.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Tracker
 
+from bot.answers import Reading
 from bot.replies import Reply
 
 FORM = "guide_form"
@@ -29,11 +31,10 @@ class Guide:
     result_slots: tuple[str, ...]
     next_question: Callable[[dict, Tracker], "str | None"]
     ask: Callable[[str, dict, Tracker], List[Reply]]
-    # (question, text, answers, tracker, nlu_says_question)
-    #   -> ('answer', value) | ('question', None) | ('unclear', why or None)
-    understand: Callable[[str, str, dict, Tracker, bool], tuple]
+    # (question, text, answers, tracker, nlu_says_question) -> an answer, a question or unclear
+    understand: Callable[[str, str, dict, Tracker, bool], Reading]
     # (failed tries, why, answers) -> what to say before the question is asked again
-    not_understood: Callable[[int, "str | None", dict], Reply]
+    not_understood: Callable[[int, Reading, dict], Reply]
     say: Callable[[str], Reply]
     # -> (replies, {slot: value}) once every question is answered
     result: Callable[[dict, Tracker], tuple]
@@ -44,7 +45,9 @@ class Guide:
     reopen: "Callable[[dict], dict] | None" = None
     # How an answer is kept: by default added to the answers; a guide may do more
     # (the intake notes when consent was given, and "change" at its review removes an answer).
-    store: Callable[[dict, str, str], dict] = field(default=lambda answers, question, value: {**answers, question: value})
+    store: Callable[[dict, str, str], dict] = field(
+        default=lambda answers, question, value: {**answers, question: value}
+    )
     # Asked to start once it is finished for good (the intake was sent): what to say instead, or None.
     finished: "Callable[[Tracker], list[Reply] | None] | None" = None
     # Small-talk intents that this guide still takes as an answer when the text answers the

@@ -1,4 +1,5 @@
 """The one form that runs every guide: ask, validate, result, go back, pause and stop."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -17,7 +18,14 @@ from actions.guides import GUIDES, question_replies
 from actions.intake import INTAKE
 from actions.money_options import MONEY_OPTIONS
 from actions.outcomes import OUTCOMES
-from bot.answers import looks_like_question, reads_as_a_question_in_own_words, says_go_back, start_mode
+from bot.answers import (
+    ASKED_WHY,
+    Reading,
+    looks_like_question,
+    reads_as_a_question_in_own_words,
+    says_go_back,
+    start_mode,
+)
 from bot.dialogue import should_switch_guide
 from bot.messages import all_messages, render
 from bot.replies import Reply, say as say_message, with_urgent_line
@@ -33,8 +41,9 @@ SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge"}
 def model_only_crisis(message: dict) -> bool:
     """Only the NLU model, not the safety net, read this as a crisis (nlu_components/crisis_guard.py).
     The model does so for some ordinary outcome drafts ("I want to stop feeling so low")."""
-    return (message.get("intent") or {}).get("name") == "crisis" and \
-        (message.get("crisis_guard") or {}).get("kind") == "general"
+    return (message.get("intent") or {}).get("name") == "crisis" and (message.get("crisis_guard") or {}).get(
+        "kind"
+    ) == "general"
 
 
 def owns_this_turn(guide: Guide, text: str) -> bool:
@@ -70,16 +79,18 @@ def take_answer(guide: Guide, answers: dict, question: str, value: str, tracker:
     return update
 
 
-def say_not_understood(guide: Guide, dispatcher: CollectingDispatcher, tracker: Tracker, why: str | None,
-                       answers: dict) -> int:
+def say_not_understood(
+    guide: Guide, dispatcher: CollectingDispatcher, tracker: Tracker, reading: Reading, answers: dict
+) -> int:
     """Say why the message was not used (the form then asks again); returns the failed tries so far."""
     tries = int(tracker.get_slot(TRIES) or 0) + 1
-    send(dispatcher, [with_urgent_line(guide.not_understood(tries, why, answers))])
+    send(dispatcher, [with_urgent_line(guide.not_understood(tries, reading, answers))])
     return tries
 
 
-def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker,
-               same: bool = False) -> List[EventType] | None:
+def stays_with(
+    running: Guide, dispatcher: CollectingDispatcher, tracker: Tracker, same: bool = False
+) -> List[EventType] | None:
     """In the middle of a guide, a message the NLU took for a request to start a guide
     (this one or another).
 
@@ -100,12 +111,12 @@ def stays_with(running: Guide, dispatcher: CollectingDispatcher, tracker: Tracke
     sure = should_switch_guide((tracker.latest_message.get("intent") or {}).get("confidence"))
     if sure and not same and not owns_this_turn(running, text):
         return None
-    kind, value = running.understand(question, text, answers, tracker, False)
-    if kind == "answer":
-        return [SlotSet(k, v) for k, v in take_answer(running, answers, question, value, tracker).items()]
+    reading = running.understand(question, text, answers, tracker, False)
+    if reading.is_answer:
+        return [SlotSet(k, v) for k, v in take_answer(running, answers, question, reading.value, tracker).items()]
     if same and sure:
         return []  # "carry on with the check": the form asks the current question again
-    return [SlotSet(TRIES, say_not_understood(running, dispatcher, tracker, value, answers))]
+    return [SlotSet(TRIES, say_not_understood(running, dispatcher, tracker, reading, answers))]
 
 
 class StartGuide(Action, ABC):
@@ -116,8 +127,7 @@ class StartGuide(Action, ABC):
 
     @property
     @abstractmethod
-    def guide(self) -> Guide:
-        ...
+    def guide(self) -> Guide: ...
 
     def name(self) -> Text:
         return f"action_start_{self.guide.id}"
@@ -234,15 +244,14 @@ class ValidateGuideForm(FormValidationAction):
             return {ANSWER: text}
         if intent not in guide.answers_despite and not strict and not owns_this_turn(guide, text):
             return {}
-        kind, why = guide.understand(question, text, answers, tracker, False)
+        reading = guide.understand(question, text, answers, tracker, False)
         if strict and intent not in guide.answers_despite:
-            return {ANSWER: text} if kind == "answer" else {}
+            return {ANSWER: text} if reading.is_answer else {}
         # In a guide that owns the turn, an unclear answer is the guide's too: it says what was wrong
         # ("I can only read English") and asks again, rather than a rule answering something else.
         # Not small talk the rules answer ("hello", "bye for now"), nor anything that reads as a question.
-        unclear_but_ours = (owns_this_turn(guide, text) and not looks_like_question(text)
-                            and intent not in SMALL_TALK)
-        if kind == "answer" or (kind == "unclear" and ((why or "").startswith("why:") or unclear_but_ours)):
+        unclear_but_ours = owns_this_turn(guide, text) and not looks_like_question(text) and intent not in SMALL_TALK
+        if reading.is_answer or (reading.is_unclear and (reading.problem == ASKED_WHY or unclear_but_ours)):
             return {ANSWER: text}
         return {}
 
@@ -257,16 +266,16 @@ class ValidateGuideForm(FormValidationAction):
         if question is None:
             return {ANSWER: "done"}
         replies = question_replies(tracker)
-        kind, value = guide.understand(question, str(slot_value), answers, tracker, replies is not None)
-        if kind == "question":
+        reading = guide.understand(question, str(slot_value), answers, tracker, replies is not None)
+        if reading.is_question:
             # A question in the middle of a guide: answer it, then ask ours again.
             send(dispatcher, replies or [])
             return {ANSWER: None}
-        if kind == "unclear":
-            return {ANSWER: None, TRIES: say_not_understood(guide, dispatcher, tracker, value, answers)}
+        if reading.is_unclear:
+            return {ANSWER: None, TRIES: say_not_understood(guide, dispatcher, tracker, reading, answers)}
         if model_only_crisis(tracker.latest_message or {}):
             send(dispatcher, [Reply(text=render("urgent_line"))])
-        return take_answer(guide, answers, question, value, tracker)
+        return take_answer(guide, answers, question, reading.value, tracker)
 
 
 class ActionGuideResult(Action):
@@ -280,7 +289,7 @@ class ActionGuideResult(Action):
         if guide is None:
             return []
         replies, slots = guide.result(guide.answers(tracker), tracker)
-        send(dispatcher, replies)
+        send(dispatcher, replies, with_progress=from_widget(tracker))
         return [SlotSet(name, value) for name, value in slots.items()]
 
 
@@ -321,16 +330,19 @@ def _taken_despite_go_back(guide: Guide, answers: dict, tracker: Tracker) -> Lis
     the name question) is the answer when it answers the question and says nothing of going back:
     a detail or a draft is never lost to a misreading. The form then asks the next question."""
     text = (tracker.latest_message or {}).get("text") or ""
-    if tracker.active_loop.get("name") != FORM or not owns_this_turn(guide, text) \
-            or says_go_back(text, all_messages()["go_back_words"]):
+    if (
+        tracker.active_loop.get("name") != FORM
+        or not owns_this_turn(guide, text)
+        or says_go_back(text, all_messages()["go_back_words"])
+    ):
         return None
     question = guide.next_question(answers, tracker)
     if question is None:
         return None
-    kind, value = guide.understand(question, text, answers, tracker, False)
-    if kind != "answer":
+    reading = guide.understand(question, text, answers, tracker, False)
+    if not reading.is_answer:
         return None
-    return [SlotSet(k, v) for k, v in take_answer(guide, answers, question, value, tracker).items()]
+    return [SlotSet(k, v) for k, v in take_answer(guide, answers, question, reading.value, tracker).items()]
 
 
 class LeaveGuide(Action, ABC):
@@ -341,8 +353,7 @@ class LeaveGuide(Action, ABC):
 
     @property
     @abstractmethod
-    def message(self) -> str:
-        ...
+    def message(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         guide = current_guide(tracker)

@@ -1,4 +1,5 @@
 """Every guide the form can run, and the questions people may ask in the middle of one."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker

@@ -3,6 +3,7 @@
 Its questions and checks are in bot/intake/; this module only reads slots,
 calls them, and stores the record when the person confirms.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,9 +41,14 @@ def _area_known(tracker: Tracker) -> bool:
 
 def _parts(tracker: Tracker) -> Parts:
     """What the other guides found in this conversation, sent with the details unless left out."""
-    return Parts(tracker.get_slot("eligibility_answers"), tracker.get_slot("eligibility_result"),
-                 list(tracker.get_slot("eligibility_reasons") or []), tracker.get_slot("money_preferred"),
-                 list(tracker.get_slot("money_suggested") or []), list(tracker.get_slot("outcomes") or []))
+    return Parts(
+        tracker.get_slot("eligibility_answers"),
+        tracker.get_slot("eligibility_result"),
+        list(tracker.get_slot("eligibility_reasons") or []),
+        tracker.get_slot("money_preferred"),
+        list(tracker.get_slot("money_suggested") or []),
+        list(tracker.get_slot("outcomes") or []),
+    )
 
 
 def _result(answers: dict, tracker: Tracker) -> tuple:
@@ -56,8 +62,13 @@ def _result(answers: dict, tracker: Tracker) -> tuple:
     # Only what the person saw at "check your answers": the parts they left out are not sent.
     parts = _parts(tracker).without(answers.get(questions.LEFT_OUT))
     record = build_record(
-        answers, area=area.id, conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-        now=now, **asdict(parts))
+        answers,
+        area=area.id,
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel(),
+        now=now,
+        **asdict(parts),
+    )
     try:
         submitted = IntakeStore().submit(record)
     except StoreUnavailable as err:
@@ -80,10 +91,12 @@ INTAKE = Guide(
     answers_slot=ANSWERS,
     result_slots=(STATUS,),
     next_question=lambda answers, tracker: questions.next_question(answers, _area_known(tracker)),
-    ask=lambda question, answers, tracker: ask(question, answers, _area(answers, tracker), _area_known(tracker),
-                                               _parts(tracker)),
+    ask=lambda question, answers, tracker: ask(
+        question, answers, _area(answers, tracker), _area_known(tracker), _parts(tracker)
+    ),
     understand=lambda question, text, answers, tracker, is_question: questions.understand(
-        question, text, answers, _area_known(tracker), is_question, utc_now().date()),
+        question, text, answers, _area_known(tracker), is_question, utc_now().date()
+    ),
     not_understood=not_understood,
     say=say,
     result=_result,
@@ -95,5 +108,6 @@ INTAKE = Guide(
     strict=questions.is_strict,
     owns_turn=True,
     carry=lambda question, answers, tracker: questions.carry_who_for(
-        question, answers, (tracker.get_slot("eligibility_answers") or {}).get("who_for")),
+        question, answers, (tracker.get_slot("eligibility_answers") or {}).get("who_for")
+    ),
 )

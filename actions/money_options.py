@@ -1,5 +1,6 @@
 """Ways to manage the money: the comparison, the wheelchair options, the direct payment
 guide, and the check that suggests which ways may suit (a guide run by actions/guide_form.py)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -13,7 +14,13 @@ from actions.guide_base import Guide
 from bot.money_options import chosen, next_question, show_wheelchair_first, suggest, understand
 from bot.openings import money_answers
 from bot.money_options_replies import (
-    ask, comparison, direct_payment_guide, not_understood, result_replies, say, wheelchair_options,
+    ask,
+    comparison,
+    direct_payment_guide,
+    not_understood,
+    result_replies,
+    say,
+    wheelchair_options,
 )
 
 ANSWERS = "money_answers"
@@ -33,7 +40,7 @@ MONEY_OPTIONS = Guide(
     next_question=lambda answers, tracker: next_question(answers),
     ask=lambda question, answers, tracker: ask(question, answers),
     understand=lambda question, text, answers, tracker, is_question: understand(question, text, is_question),
-    not_understood=lambda tries, why, answers: not_understood(tries),
+    not_understood=lambda tries, reading, answers: not_understood(tries),
     say=say,
     result=_result,
     from_opening=money_answers,
@@ -47,7 +54,9 @@ class ActionMoneyOptions(Action):
         return "action_money_options"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if show_wheelchair_first(tracker.get_slot("eligibility_reasons") or [], bool(tracker.get_slot(WHEELCHAIR_SHOWN))):
+        if show_wheelchair_first(
+            tracker.get_slot("eligibility_reasons") or [], bool(tracker.get_slot(WHEELCHAIR_SHOWN))
+        ):
             send(dispatcher, wheelchair_options())
             return [SlotSet(WHEELCHAIR_SHOWN, True)]
         send(dispatcher, comparison())

@@ -1,4 +1,5 @@
 """The outcomes coach, as a guide run by actions/guide_form.py. Its rules are in bot/outcomes.py."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -22,7 +23,7 @@ OUTCOMES = Guide(
     next_question=lambda answers, tracker: next_question(answers),
     ask=lambda step, answers, tracker: ask(step, answers),
     understand=lambda step, text, answers, tracker, is_question: understand(step, text, answers, is_question),
-    not_understood=lambda tries, why, answers: not_understood(tries, why, answers),
+    not_understood=lambda tries, reading, answers: not_understood(tries, reading.problem, answers),
     say=say,
     result=_result,
     reopen=reopen,

@@ -1,4 +1,5 @@
 """Starting and restarting conversations."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -18,9 +19,7 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
         metadata = tracker.get_slot("session_started_metadata") or {}
         # Metadata comes from the web page, so only a known area id is trusted.
@@ -37,9 +36,7 @@ class ActionStartAgain(Action):
     def name(self) -> Text:
         return "action_start_again"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         send(dispatcher, [say("start_again"), Reply(response="utter_menu")])
         # Leave any check or form first, so the rules see it end.
         events: List[EventType] = [ActiveLoop(None), Restarted()]

@@ -1,6 +1,7 @@
 """A closed-loop load generator over Rasa's REST channel: each virtual user plays whole
 conversations (a new unguessable id each), sending the next message as soon as the answer comes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,16 @@ class Result:
     def summary(self) -> dict:
         ms = sorted(x * 1000 for x in self.latencies)
         cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
-        return {"concurrency": self.concurrency, "messages": len(ms), "errors": self.errors,
-                "conversations": self.conversations, "msgs_per_s": round(len(ms) / self.seconds, 1),
-                "p50_ms": round(cuts[49], 1), "p95_ms": round(cuts[94], 1), "p99_ms": round(cuts[98], 1)}
+        return {
+            "concurrency": self.concurrency,
+            "messages": len(ms),
+            "errors": self.errors,
+            "conversations": self.conversations,
+            "msgs_per_s": round(len(ms) / self.seconds, 1),
+            "p50_ms": round(cuts[49], 1),
+            "p95_ms": round(cuts[94], 1),
+            "p99_ms": round(cuts[98], 1),
+        }
 
 
 async def _user(session, url, journeys, weights, area, rng, window, result, deadline):
@@ -61,9 +69,22 @@ async def run(url, journeys, weights, concurrency, seconds, warmup=5.0, area=Non
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(
-            _user(session, url + "/webhooks/rest/webhook", journeys, weights, area, random.Random(seed + i), window,
-                  result, window[1]) for i in range(concurrency)))
+        await asyncio.gather(
+            *(
+                _user(
+                    session,
+                    url + "/webhooks/rest/webhook",
+                    journeys,
+                    weights,
+                    area,
+                    random.Random(seed + i),
+                    window,
+                    result,
+                    window[1],
+                )
+                for i in range(concurrency)
+            )
+        )
     return result
 
 

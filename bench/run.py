@@ -10,12 +10,15 @@
 4. With --profile, records 20 s of py-spy samples from our Rasa and action servers at 20 users.
 5. With --cluster, measures deploy/cluster.sh (two Rasa servers behind nginx, PostgreSQL, Redis)
    on the same machine at the same levels.
-6. Plays batches of whole conversations (three unless --memory-batches says) and reports the
+6. With --stock, measures scripts/run.sh again with PHB_RASA_SPEEDUPS=off (stock Rasa, none of
+   rasa_plugins/speedups.py) at the same levels: what the speed-ups are worth, in the same run.
+7. Plays batches of whole conversations (three unless --memory-batches says) and reports the
    servers' resident memory after each batch, and again once the batch's conversations have been
    idle past the limit and forgotten: what a leak would leave behind.
 
 Results: results/bench/bench.json and a Markdown table on standard output (docs/benchmarks.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +36,7 @@ import time
 import requests
 
 from bench import journeys, load
-from bot.conversation_router import free_ports
+from processes.conversation_router import free_ports
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
@@ -51,8 +54,13 @@ def machine() -> dict:
     mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
     import rasa  # noqa: PLC0415 - only for its version
 
-    return {"cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kb / 2**20, 1),
-            "python": platform.python_version(), "rasa": rasa.__version__}
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+    }
 
 
 def timed(command, cwd, log) -> float:
@@ -63,8 +71,7 @@ def timed(command, cwd, log) -> float:
 
 
 def quiet_env(**extra) -> dict:
-    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0",
-                **extra)
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", PYTHONHASHSEED="0", **extra)
 
 
 def wait_for(url, proc, seconds=300) -> float:
@@ -93,12 +100,23 @@ class Ours:
         self.widget_origin = f"http://localhost:{self.ports['WIDGET_PORT']}"
         self.out = work / "run.out"
         (work / "intake.db").unlink(missing_ok=True)
-        env = quiet_env(**{k: str(v) for k, v in self.ports.items()}, LOG_DIR=str(work / "logs"),
-                        DATABASE_URL=f"sqlite:///{work / 'intake.db'}", PHB_INTAKE_KEY=Fernet.generate_key().decode(),
-                        **extra_env)
+        env = quiet_env(
+            **{k: str(v) for k, v in self.ports.items()},
+            LOG_DIR=str(work / "logs"),
+            DATABASE_URL=f"sqlite:///{work / 'intake.db'}",
+            PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+            **extra_env,
+        )
+        self.key = env["PHB_INTAKE_KEY"]
         # Its own session: the signal that stops it must not reach whoever started it.
-        self.proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            ["scripts/run.sh"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.out, "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         # Ready as run.sh says it: Rasa, the action server and the widget all answer.
         start = time.monotonic()
         while "The assistant is ready." not in self.out.read_text():
@@ -124,7 +142,7 @@ class Ours:
                 found["actions"] = int(proc.name)
             elif "run" in words and "--model" in words:
                 rasa.append(int(proc.name))
-            elif "bot.conversation_router" in words:
+            elif "processes.conversation_router" in words:
                 found["router"] = int(proc.name)
         rasa.sort()
         if len(rasa) == 1:
@@ -152,14 +170,29 @@ class Cluster:
         work.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
         self.rasa_ports = [free_port(), free_port()]
-        env = quiet_env(CLUSTER_PORT=str(free_port()), RASA_PORTS=" ".join(map(str, self.rasa_ports)),
-                        ACTIONS_PORTS=f"{free_port()} {free_port()}", ACTIONS_LB_PORT=str(free_port()),
-                        CLUSTER_DB_PREFIX=prefix, CLUSTER_DIR=str(work), PHB_INTAKE_KEY=Fernet.generate_key().decode(),
-                        **extra_env)
+        env = quiet_env(
+            CLUSTER_PORT=str(free_port()),
+            RASA_PORTS=" ".join(map(str, self.rasa_ports)),
+            ACTIONS_PORTS=f"{free_port()} {free_port()}",
+            ACTIONS_LB_PORT=str(free_port()),
+            CLUSTER_WIDGET_PORT=str(free_port()),
+            CLUSTER_DB_PREFIX=prefix,
+            CLUSTER_DIR=str(work),
+            PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+            **extra_env,
+        )
         self.url = f"http://127.0.0.1:{env['CLUSTER_PORT']}"
+        self.key = env["PHB_INTAKE_KEY"]
+        self.redis = ("127.0.0.1", env.get("PHB_REDIS_PORT", "56379"))  # as scripts/redis.sh
         self.out = work / "cluster.out"
-        self.proc = subprocess.Popen(["deploy/cluster.sh"], cwd=ROOT, env=env, stdout=open(self.out, "w"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            ["deploy/cluster.sh"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.out, "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         start = time.monotonic()
         while self.READY not in self.out.read_text():
             if self.proc.poll() is not None or time.monotonic() - start > start_timeout:
@@ -170,8 +203,9 @@ class Cluster:
 
     def database_url(self, name: str) -> str:
         """The URL of one of its databases: "conversations" or "intake"."""
-        base = subprocess.run(["scripts/postgres.sh", "url"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        base = subprocess.run(
+            ["scripts/postgres.sh", "url"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
         return f"{base.rsplit('/', 1)[0]}/{self.prefix}_{name}"
 
     def stop(self) -> int:
@@ -181,8 +215,11 @@ class Cluster:
         from sqlalchemy.pool import NullPool
 
         try:
-            admin = create_engine(self.database_url("conversations").rsplit("/", 1)[0] + "/phb",
-                                  isolation_level="AUTOCOMMIT", poolclass=NullPool)
+            admin = create_engine(
+                self.database_url("conversations").rsplit("/", 1)[0] + "/phb",
+                isolation_level="AUTOCOMMIT",
+                poolclass=NullPool,
+            )
             with admin.connect() as c:
                 for name in ("conversations", "intake"):
                     c.execute(text(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)'))
@@ -218,10 +255,25 @@ def start_starter(model_dir) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     credentials = WORK / "starter-credentials.yml"
     credentials.write_text("rest:\n")
-    proc = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model_dir), "--interface", "127.0.0.1",
-                             "--port", str(port), "--credentials", str(credentials)],
-                            cwd=WORK / "starter", env=quiet_env(), stdout=open(WORK / "logs" / "starter.log", "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model_dir),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--credentials",
+            str(credentials),
+        ],
+        cwd=WORK / "starter",
+        env=quiet_env(),
+        stdout=open(WORK / "logs" / "starter.log", "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     return proc, url, wait_for(url + "/", proc)
 
@@ -231,8 +283,11 @@ def check_journeys(url, plays, area):
     for name, messages in plays.items():
         sender = os.urandom(16).hex()
         for text in messages:
-            answer = requests.post(url + "/webhooks/rest/webhook", timeout=60, json={
-                "sender": sender, "message": text, "metadata": {"area": area} if area else {}})
+            answer = requests.post(
+                url + "/webhooks/rest/webhook",
+                timeout=60,
+                json={"sender": sender, "message": text, "metadata": {"area": area} if area else {}},
+            )
             if answer.status_code != 200 or not answer.json():
                 raise SystemExit(f"journey {name!r}: no answer to {text!r} ({answer.status_code})")
 
@@ -244,27 +299,61 @@ def profile(pids, seconds, out_dir) -> tuple[dict, list]:
     for name, pid in pids.items():
         path = out_dir / f"profile-{name}.txt"
         # --format raw: collapsed stacks, readable as text and by flame graph tools.
-        procs.append(subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(seconds),
-                                       "--rate", "200", "--format", "raw", "--output", str(path), "--nonblocking"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--duration",
+                    str(seconds),
+                    "--rate",
+                    "200",
+                    "--format",
+                    "raw",
+                    "--output",
+                    str(path),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         files[name] = str(path.relative_to(ROOT))
     return files, procs
 
 
 def table(rows) -> str:
-    lines = ["| concurrent | assistant | msgs/s | p50 ms | p95 ms | p99 ms | errors | ratio msgs/s | ratio p95 |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| concurrent | assistant | msgs/s | p50 ms | p95 ms | p99 ms | errors | ratio msgs/s | ratio p95 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for level in rows:
         starter = level["starter"]
-        for label in ("ours", "cluster", "starter"):
+        for label in ("ours", "stock", "cluster", "starter"):
             if label not in level:
                 continue
             r = level[label]
-            ratio = (f"{r['msgs_per_s'] / starter['msgs_per_s']:.2f}", f"{r['p95_ms'] / starter['p95_ms']:.2f}") \
-                if label != "starter" else ("", "")
-            lines.append(f"| {r['concurrency']} | {label} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
-                         f"{r['p99_ms']} | {r['errors']} | {ratio[0]} | {ratio[1]} |")
+            ratio = (
+                (f"{r['msgs_per_s'] / starter['msgs_per_s']:.2f}", f"{r['p95_ms'] / starter['p95_ms']:.2f}")
+                if label != "starter"
+                else ("", "")
+            )
+            lines.append(
+                f"| {r['concurrency']} | {label} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+                f"{r['p99_ms']} | {r['errors']} | {ratio[0]} | {ratio[1]} |"
+            )
     return "\n".join(lines)
+
+
+def play_levels(report, label, url, levels, seconds) -> None:
+    """Our journeys against `url` at each level, added to that level's row as `label`."""
+    check_journeys(url, journeys.OURS, AREA)
+    for level, row in zip(levels, report["levels"]):
+        result = asyncio.run(load.run(url, journeys.OURS, journeys.OURS_WEIGHTS, level, seconds, area=AREA))
+        row[label] = result.summary()
+        print(f"  {label:8} {level:3} users: {row[label]}", flush=True)
 
 
 def measure_cluster(report, levels, seconds) -> None:
@@ -273,13 +362,25 @@ def measure_cluster(report, levels, seconds) -> None:
     report["cluster_ready_s"] = cluster.ready_seconds
     print(f"Ready: cluster (deploy/cluster.sh) {cluster.ready_seconds}s", flush=True)
     try:
-        check_journeys(cluster.url, journeys.OURS, AREA)
-        for level, row in zip(levels, report["levels"]):
-            result = asyncio.run(load.run(cluster.url, journeys.OURS, journeys.OURS_WEIGHTS, level, seconds, area=AREA))
-            row["cluster"] = result.summary()
-            print(f"  {'cluster':8} {level:3} users: {row['cluster']}", flush=True)
+        play_levels(report, "cluster", cluster.url, levels, seconds)
     finally:
         cluster.stop()
+
+
+def measure_stock(report, levels, seconds, idle_minutes) -> None:
+    """`make run` with PHB_RASA_SPEEDUPS=off, at the same levels, added to each row as "stock"."""
+    work = WORK / "stock"
+    (work / "logs").mkdir(parents=True, exist_ok=True)
+    stock = Ours(work, PHB_RASA_SPEEDUPS="off", PHB_TRACKER_IDLE_MINUTES=str(idle_minutes))
+    report["stock_run_ready_s"] = stock.ready_seconds
+    print(f"Ready: stock Rasa (scripts/run.sh, PHB_RASA_SPEEDUPS=off) {stock.ready_seconds}s", flush=True)
+    try:
+        logs = "".join(path.read_text(errors="replace") for path in (work / "logs").glob("*.log"))
+        if "Rasa speed-ups are off" not in logs + stock.out.read_text(errors="replace"):
+            raise RuntimeError("the stock servers did not say their speed-ups are off")
+        play_levels(report, "stock", stock.url, levels, seconds)
+    finally:
+        stock.stop()
 
 
 def measure_memory(url, pids, batches, conversations, idle_minutes) -> list:
@@ -290,10 +391,15 @@ def measure_memory(url, pids, batches, conversations, idle_minutes) -> list:
     keep for good is left: that figure must not grow from batch to batch."""
     rows = []
     for batch in range(1, batches + 1):
-        failures = asyncio.run(load.conversations(url, journeys.OURS, journeys.OURS_WEIGHTS, conversations, 20,
-                                                  area=AREA, seed=batch))
-        row = {"batch": batch, "conversations": conversations * batch, "failed_messages": failures,
-               "rss_mib": {name: rss_mib(pid) for name, pid in pids.items()}}
+        failures = asyncio.run(
+            load.conversations(url, journeys.OURS, journeys.OURS_WEIGHTS, conversations, 20, area=AREA, seed=batch)
+        )
+        row = {
+            "batch": batch,
+            "conversations": conversations * batch,
+            "failed_messages": failures,
+            "rss_mib": {name: rss_mib(pid) for name, pid in pids.items()},
+        }
         time.sleep(idle_minutes * 60 + 5)
         # The stores forget idle conversations when they are next used. The router spreads new
         # conversations over its servers at random when none is busy: with 16, one server misses
@@ -301,8 +407,11 @@ def measure_memory(url, pids, batches, conversations, idle_minutes) -> list:
         asyncio.run(load.conversations(url, {"hello": ["hello"]}, {"hello": 1}, 16, 1, area=AREA))
         row["rss_mib_forgotten"] = {name: rss_mib(pid) for name, pid in pids.items()}
         rows.append(row)
-        print(f"  memory after batch {batch}: {row['rss_mib']}, forgotten: {row['rss_mib_forgotten']} "
-              f"(failed messages: {failures})", flush=True)
+        print(
+            f"  memory after batch {batch}: {row['rss_mib']}, forgotten: {row['rss_mib_forgotten']} "
+            f"(failed messages: {failures})",
+            flush=True,
+        )
     return rows
 
 
@@ -312,30 +421,60 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per level")
     parser.add_argument("--memory-conversations", type=int, default=1000, help="conversations per memory batch")
     parser.add_argument("--memory-batches", type=int, default=3, help="memory batches")
-    parser.add_argument("--idle-minutes", type=float, default=1.0,
-                        help="ours forgets conversations idle this long (make run: 60), so that memory can level off")
+    parser.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=1.0,
+        help="ours forgets conversations idle this long (make run: 60), so that memory can level off",
+    )
     parser.add_argument("--train-ours", action="store_true", help="also time a full training of our model")
     parser.add_argument("--profile", action="store_true", help="record py-spy profiles at 20 users")
-    parser.add_argument("--cluster", action="store_true",
-                        help="also measure deploy/cluster.sh (2 Rasa servers behind nginx, PostgreSQL, Redis)")
+    parser.add_argument(
+        "--stock", action="store_true", help="also measure make run with PHB_RASA_SPEEDUPS=off (stock Rasa)"
+    )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="also measure deploy/cluster.sh (2 Rasa servers behind nginx, PostgreSQL, Redis)",
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    report = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "settings": vars(args), "levels": []}
+    report = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "settings": vars(args),
+        "levels": [],
+    }
     print(f"Machine: {report['machine']}", flush=True)
 
     starter_dir = WORK / "starter"
     shutil.rmtree(starter_dir, ignore_errors=True)
     starter_dir.mkdir()
     print("Training Rasa's starter assistant (rasa init --no-prompt)...", flush=True)
-    report["starter_init_and_train_s"] = timed([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir",
-                                                str(starter_dir)], WORK, WORK / "logs" / "starter-train.log")
+    report["starter_init_and_train_s"] = timed(
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(starter_dir)],
+        WORK,
+        WORK / "logs" / "starter-train.log",
+    )
     if args.train_ours:
-        print("Training our assistant (rasa train --force)...", flush=True)
-        report["ours_train_s"] = timed([str(BIN / "rasa"), "train", "--force", "--out", str(WORK / "models"),
-                                        "--fixed-model-name", "phb"], ROOT, WORK / "logs" / "ours-train.log")
+        print("Training our assistant (as make model does, with --force)...", flush=True)
+        report["ours_train_s"] = timed(
+            [
+                str(BIN / "python"),
+                "-m",
+                "rasa_plugins.train",
+                "train",
+                "--force",
+                "--out",
+                str(WORK / "models"),
+                "--fixed-model-name",
+                "phb",
+            ],
+            ROOT,
+            WORK / "logs" / "ours-train.log",
+        )
 
     ours = Ours(PHB_TRACKER_IDLE_MINUTES=str(args.idle_minutes))
     report["ours_run_ready_s"] = ours.ready_seconds
@@ -349,8 +488,9 @@ def main(argv=None):
         for level in levels:
             row = {}
             for name, url, plays, weights, area in (
-                    ("ours", ours.url, journeys.OURS, journeys.OURS_WEIGHTS, AREA),
-                    ("starter", starter_url, journeys.STARTER, journeys.STARTER_WEIGHTS, None)):
+                ("ours", ours.url, journeys.OURS, journeys.OURS_WEIGHTS, AREA),
+                ("starter", starter_url, journeys.STARTER, journeys.STARTER_WEIGHTS, None),
+            ):
                 spies = []
                 if args.profile and name == "ours" and level == 20:
                     report["profiles"], spies = profile(pids, min(20, int(args.seconds)), OUT)
@@ -360,10 +500,13 @@ def main(argv=None):
                 row[name] = result.summary()
                 print(f"  {name:8} {level:3} users: {row[name]}", flush=True)
             report["levels"].append(row)
+        if args.stock:
+            measure_stock(report, levels, args.seconds, args.idle_minutes)
         if args.cluster:
             measure_cluster(report, levels, args.seconds)
-        report["memory"] = measure_memory(ours.url, pids, args.memory_batches, args.memory_conversations,
-                                          args.idle_minutes)
+        report["memory"] = measure_memory(
+            ours.url, pids, args.memory_batches, args.memory_conversations, args.idle_minutes
+        )
     finally:
         ours.stop()
         os.killpg(starter.pid, signal.SIGTERM)

@@ -5,17 +5,63 @@ the ways-to-manage-the-money check). A guide gives the options for a question,
 each with a label and the words people use for it; these functions decide
 whether a message is an answer, a question to answer first, or unclear.
 """
+
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import Enum
 from typing import Callable, Iterable
 
 DONT_KNOW = "dont_know"
+# A problem any guide may report: the person asked why we need to know (its answer is the guide's own,
+# and the message is still the guide's to reply to, whatever the NLU made of it).
+ASKED_WHY = "asked_why"
 
 # Longer messages are a story, not an answer: the guide asks its question again
 # (the issue: "a long story" gets a clear re-ask), rather than guessing from
 # stray words.
 MAX_ANSWER_CHARS = 300
+
+
+class Kind(Enum):
+    ANSWER = "answer"  # the value answers the question
+    QUESTION = "question"  # a question of the person's own, answered (as an FAQ) before ours again
+    UNCLEAR = "unclear"  # neither: say why, and ask again
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message sent to a guided question turned out to be."""
+
+    kind: Kind
+    value: str | None = None  # the answer's value (ANSWER)
+    problem: str | None = None  # why it could not be used (UNCLEAR): a code the guide's replies explain
+    about: str | None = None  # the question a problem is about ("why do you need it?", "I don't know")
+
+    @classmethod
+    def answer(cls, value: str) -> "Reading":
+        return cls(Kind.ANSWER, value=value)
+
+    @classmethod
+    def question(cls) -> "Reading":
+        return cls(Kind.QUESTION)
+
+    @classmethod
+    def unclear(cls, problem: str | None = None, about: str | None = None) -> "Reading":
+        return cls(Kind.UNCLEAR, problem=problem, about=about)
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind is Kind.ANSWER
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind is Kind.QUESTION
+
+    @property
+    def is_unclear(self) -> bool:
+        return self.kind is Kind.UNCLEAR
 
 
 def norm(text: str) -> str:
@@ -52,7 +98,8 @@ def choose(clean: str, options: Iterable[dict]) -> str | None:
 
 
 _QUESTION_START = re.compile(
-    r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's|is|are|does|do|can|could|will|would|should)\b", re.I
+    r"^\s*(what|whats|what's|how|why|when|where|which|who|whos|who's|is|are|does|do|can|could|will|would|should)\b",
+    re.I,
 )
 
 
@@ -84,14 +131,14 @@ def is_question_not_answer(value: str | None, text: str, nlu_says_faq: bool) -> 
     return nlu_says_faq and (value is None or looks_like_question(text))
 
 
-def understand(text: str, parse: Callable[[str], str | None], nlu_says_faq: bool) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
+def understand(text: str, parse: Callable[[str], str | None], nlu_says_faq: bool) -> Reading:
+    """An answer, a question to answer as an FAQ first, or unclear (asked again)."""
     if len(text or "") > MAX_ANSWER_CHARS:
-        return "unclear", None
+        return Reading.unclear()
     value = parse(text)
     if is_question_not_answer(value, text, nlu_says_faq):
-        return "question", None
-    return ("answer", value) if value is not None else ("unclear", None)
+        return Reading.question()
+    return Reading.answer(value) if value is not None else Reading.unclear()
 
 
 def start_mode(answers: dict, has_result: bool, in_guide: bool) -> str:

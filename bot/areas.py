@@ -5,6 +5,7 @@ local offer) comes from these files, never from code. A value copied from a
 source page names its source; a value that is only a placeholder has
 `example: true`, and the assistant says so whenever it shows it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -141,8 +142,9 @@ def parse_area(raw: dict, where: str) -> Area:
         raise AreaConfigError(f"{where}: intake.retention_days must be a whole number of days")
     intake_format = intake.get("format", "json")
     if intake_format not in INTAKE_FORMATS:
-        raise AreaConfigError(f"{where}: intake.format must be one of {', '.join(INTAKE_FORMATS)}, "
-                              f"not {intake_format!r}")
+        raise AreaConfigError(
+            f"{where}: intake.format must be one of {', '.join(INTAKE_FORMATS)}, not {intake_format!r}"
+        )
     return Area(
         id=area_id,
         name=_text(raw, "name", where),

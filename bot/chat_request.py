@@ -5,6 +5,7 @@ conversation ("default"), a body that is a JSON list is a server error, a lone U
 crashes spaCy, and metadata that is not an object crashes the tracker. Here a request is either
 a clean ChatRequest or a Refusal with a 4xx status that says what was wrong.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,12 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot import conversation_ids
+
 # The widget's message box allows as many characters (widget/src/phb-chat.js MAX_LENGTH).
 MAX_TEXT = 1000
 MAX_BODY_BYTES = 64 * 1024
-# Ids are made by the widget from 128 random bits (32 hex digits); 22 base64url characters are
-# also 128 bits. Anything shorter could be guessed, and would let one person read another's chat.
-SENDER = re.compile(r"[A-Za-z0-9_-]{22,128}")
+# Ids are made by the widget from exactly 128 random bits, as 32 lowercase hex digits
+# (bot/conversation_ids.py). Anything else could be guessed or chosen.
+SENDER = conversation_ids.SENDER
+BAD_SENDER = "'sender' must be a random id: 32 lowercase hex digits (128 random bits)."
 # The only metadata kept: which area's website the chat is on, and which client sent it.
 METADATA = {"area": re.compile(r"[a-z0-9-]{1,64}"), "client": re.compile(r"[a-z0-9-]{1,32}")}
 KEEP_CONTROLS = {"\n", "\t"}
@@ -53,11 +57,14 @@ def clean_metadata(metadata) -> dict:
     page sends would be stored in the conversation for nothing."""
     if not isinstance(metadata, dict):
         return {}
-    return {key: value for key, pattern in METADATA.items()
-            if isinstance(value := metadata.get(key), str) and pattern.fullmatch(value)}
+    return {
+        key: value
+        for key, pattern in METADATA.items()
+        if isinstance(value := metadata.get(key), str) and pattern.fullmatch(value)
+    }
 
 
-def read(body: bytes) -> ChatRequest | Refusal:
+def _object(body: bytes) -> dict | Refusal:
     if len(body) > MAX_BODY_BYTES:
         return Refusal(413, "too_large", f"The request is larger than {MAX_BODY_BYTES} bytes.")
     try:
@@ -66,10 +73,22 @@ def read(body: bytes) -> ChatRequest | Refusal:
         return Refusal(400, "not_json", "The body must be a JSON object in UTF-8.")
     if not isinstance(data, dict):
         return Refusal(400, "not_an_object", "The body must be a JSON object.")
-    sender = data.get("sender")
-    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-        return Refusal(400, "bad_sender",
-                       "'sender' must be a random id of 22 to 128 letters, digits, '-' or '_'.")
+    if not conversation_ids.is_sender(data.get("sender")):
+        return Refusal(400, "bad_sender", BAD_SENDER)
+    return data
+
+
+def read_forget(body: bytes) -> str | Refusal:
+    """The id of the conversation to forget ("End chat")."""
+    data = _object(body)
+    return data if isinstance(data, Refusal) else data["sender"]
+
+
+def read(body: bytes) -> ChatRequest | Refusal:
+    data = _object(body)
+    if isinstance(data, Refusal):
+        return data
+    sender = data["sender"]
     message = data.get("message")
     if not isinstance(message, str):
         return Refusal(400, "bad_message", "'message' must be a string.")

@@ -1,4 +1,5 @@
 """Small rules about the shape of a conversation."""
+
 from __future__ import annotations
 
 from typing import Iterable

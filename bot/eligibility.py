@@ -6,6 +6,7 @@ whether a person is *likely* to be in a legal "right to have" group, may fit
 the area's local offer, or is in neither group we know about, with reason
 codes for why and what would settle any "don't know".
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from bot.answers import DONT_KNOW, choose, norm, says_dont_know
+from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.answers import understand as understand_answer
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice, resolve_area
 
@@ -37,10 +38,12 @@ def content() -> dict:
 
 # ---------------------------------------------------------------- the questions
 
+
 def _local_groups(area: Area, answers: dict) -> list:
     age = answers.get("age_group")
     return [
-        g for g in area.local_offer_groups
+        g
+        for g in area.local_offer_groups
         if g.question and (g.applies_to == "any" or age in (None, DONT_KNOW) or g.applies_to == age)
     ]
 
@@ -107,6 +110,7 @@ def area_for(answers: dict, area: Area | None) -> Area | None:
 
 # ------------------------------------------------------------ understanding answers
 
+
 def options(question: str, area: Area | None = None) -> list[dict]:
     """The options for a question: [{value, label, words}]."""
     if question == "area":
@@ -137,8 +141,8 @@ def parse_answer(question: str, text: str, area: Area | None = None) -> str | No
     return choose(clean, options(question, area))
 
 
-def understand(question: str, text: str, area: Area | None, nlu_says_faq: bool) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
+def understand(question: str, text: str, area: Area | None, nlu_says_faq: bool) -> Reading:
+    """An answer, a question to answer as an FAQ first, or unclear (asked again)."""
     return understand_answer(text, lambda t: parse_answer(question, t, area), nlu_says_faq)
 
 
@@ -152,6 +156,7 @@ def _age_in(clean: str) -> int | None:
 
 # ------------------------------------------------------------------ the result
 
+
 @dataclass(frozen=True)
 class Result:
     outcome: str  # RIGHT_TO_HAVE, LOCAL_OFFER or NOT_IN_KNOWN_GROUPS
@@ -160,7 +165,7 @@ class Result:
 
     @property
     def local_groups(self) -> tuple[str, ...]:
-        return tuple(r[len(LOCAL_PREFIX):] for r in self.reasons if r.startswith(LOCAL_PREFIX))
+        return tuple(r[len(LOCAL_PREFIX) :] for r in self.reasons if r.startswith(LOCAL_PREFIX))
 
 
 def assess(answers: dict, area: Area | None) -> Result:
@@ -179,8 +184,10 @@ def assess(answers: dict, area: Area | None) -> Result:
             settle.append("cc_dont_know_child" if answers.get("age_group") == "child" else "cc_dont_know")
         elif cc in ("being_assessed", "not_assessed"):
             settle.append("cc_" + cc)
-        if DONT_KNOW in (answers.get("mha_detained"), answers.get("mha_section"), answers.get("s117_current")) \
-                and answers.get("cto") != "no":
+        if (
+            DONT_KNOW in (answers.get("mha_detained"), answers.get("mha_section"), answers.get("s117_current"))
+            and answers.get("cto") != "no"
+        ):
             settle.append("mha_dont_know")
         if DONT_KNOW in (answers.get("wheelchair_service"), answers.get("wheelchair_new")):
             settle.append("wheelchair_dont_know")

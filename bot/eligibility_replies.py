@@ -1,30 +1,36 @@
 """What the assistant says during the eligibility check (words from content/eligibility.yml)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas
 from bot.eligibility import (
-    LOCAL_OFFER, LOCAL_PREFIX, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE,
-    area_for, assess, content, options, progress,
+    LOCAL_OFFER,
+    LOCAL_PREFIX,
+    NOT_IN_KNOWN_GROUPS,
+    RIGHT_TO_HAVE,
+    area_for,
+    assess,
+    content,
+    options,
+    progress,
 )
-from bot.replies import Reply, team_contacts
+from bot.replies import Reply, fill, team_contacts
 
 
-def pronouns(answers: dict) -> dict:
-    """'you' for someone asking for themselves, 'they' for a carer or a professional."""
-    if answers.get("who_for") in ("carer", "professional"):
-        return {"you": "they", "your": "their", "them": "them", "You": "They", "Your": "Their"}
-    return {"you": "you", "your": "your", "them": "you", "You": "You", "Your": "Your"}
+def for_someone_else(answers: dict) -> bool:
+    """A carer or a professional is asking: the check says 'they'."""
+    return answers.get("who_for") in ("carer", "professional")
 
 
 def _fill(template: str, answers: dict, **extra: str) -> str:
-    return " ".join(template.format(**pronouns(answers), **extra).split())
+    return fill(template, for_someone_else(answers), **extra)
 
 
 def question_text(question: str, answers: dict, area: Area | None) -> str:
     if question.startswith(LOCAL_PREFIX):
-        group_id = question[len(LOCAL_PREFIX):]
+        group_id = question[len(LOCAL_PREFIX) :]
         group = next(g for g in area.local_offer_groups if g.id == group_id)
         return _fill(group.question, answers)
     spec = content()["questions"][question]

@@ -6,6 +6,7 @@ Here a conversation left alone for `idle_seconds` is forgotten; a person who com
 that starts afresh, as they would after Rasa's session expiry. Entries are kept in order of last
 use, so forgetting looks only at the oldest ones.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,11 +26,20 @@ def conversation_idle_minutes(configured: Optional[float] = None) -> float:
     return float(os.environ.get(IDLE_MINUTES_VARIABLE) or configured or DEFAULT_IDLE_MINUTES)
 
 
+class Full(Exception):
+    """The map holds as many entries as it may: a new one is refused, never an old one dropped."""
+
+
 class ExpiringMap(Generic[V]):
-    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, idle_seconds: float, clock: Callable[[], float] = time.monotonic, max_entries: Optional[int] = None
+    ) -> None:
         if idle_seconds <= 0:
             raise ValueError("idle_seconds must be more than 0")
+        if max_entries is not None and max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
         self.idle_seconds = idle_seconds
+        self.max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
 
@@ -44,7 +54,11 @@ class ExpiringMap(Generic[V]):
         return entry[1]
 
     def put(self, key: str, value: V) -> None:
+        """Keeps the value; raises Full for a new key when `max_entries` are kept (dropping a live
+        conversation to make room would lose what someone is in the middle of)."""
         self.forget_idle()
+        if self.max_entries is not None and key not in self._entries and len(self._entries) >= self.max_entries:
+            raise Full(f"{self.max_entries} entries are kept")
         self._entries[key] = (self._clock(), value)
         self._entries.move_to_end(key)
 
@@ -65,6 +79,10 @@ class ExpiringMap(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def pop(self, key: str) -> Optional[V]:
+        entry = self._entries.pop(key, None)
+        return None if entry is None else entry[1]
 
     def keys(self) -> Iterator[str]:
         self.forget_idle()

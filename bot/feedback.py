@@ -1,8 +1,9 @@
 """Asking how it went, once, when someone says goodbye: "Did I help you today?" then an optional comment.
 
-The words are in content/feedback.yml. The comment is masked (bot/insight/mask.py)
+The words are in content/feedback.yml. The comment is masked (bot/privacy.py)
 before it leaves the conversation's slots for the insight table.
 """
+
 from __future__ import annotations
 
 import functools
@@ -10,8 +11,8 @@ import pathlib
 
 import yaml
 
-from bot.answers import MAX_ANSWER_CHARS, choose, is_question_not_answer, norm
-from bot.insight.mask import mask
+from bot.answers import MAX_ANSWER_CHARS, Reading, choose, is_question_not_answer, norm
+from bot.privacy import mask
 from bot.replies import Reply
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "feedback.yml"
@@ -39,22 +40,22 @@ def _only(clean: str, *lists: list) -> bool:
     return any(clean.strip() == norm(w).strip() or core == norm(w).strip() for words in lists for w in words)
 
 
-def understand(question: str, text: str, nlu_says_question: bool) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer it first, or ('unclear', None)."""
+def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
+    """An answer, a question to answer first, or unclear (asked again)."""
     clean = norm(text)
     c = content()
     if question == "helped":
         if _only(clean, [c["no_thanks_label"]], c["decline_words"]):
-            return "answer", DECLINED
+            return Reading.answer(DECLINED)
         value = choose(clean, options()) if len(text) <= MAX_ANSWER_CHARS else None
         if is_question_not_answer(value, text, nlu_says_question):
-            return "question", None
-        return ("answer", value) if value else ("unclear", None)
+            return Reading.question()
+        return Reading.answer(value) if value else Reading.unclear()
     if not clean.strip() or _only(clean, [c["no_thanks_label"]], c["decline_words"], c["no_comment_words"]):
-        return "answer", NO_COMMENT
+        return Reading.answer(NO_COMMENT)
     if nlu_says_question and text.strip().endswith("?"):
-        return "question", None
-    return "answer", mask(text)
+        return Reading.question()
+    return Reading.answer(mask(text))
 
 
 def options() -> list[dict]:
@@ -73,7 +74,7 @@ def say(key: str) -> Reply:
     return Reply(text=" ".join(content()[key].split()))
 
 
-def not_understood(tries: int, why: str | None = None, answers: dict | None = None) -> Reply:
+def not_understood(tries: int) -> Reply:
     return say("not_understood")
 
 
@@ -84,6 +85,9 @@ def result(answers: dict) -> tuple[list[Reply], dict]:
         return [say("goodbye")], {"feedback_status": DECLINED}
     # The comment was masked when it was understood (the broker masks again before storing).
     comment = answers.get("comment")
-    slots = {"feedback_status": "given", "feedback_score": score,
-             "feedback_comment": comment if comment and comment != NO_COMMENT else None}
+    slots = {
+        "feedback_status": "given",
+        "feedback_score": score,
+        "feedback_comment": comment if comment and comment != NO_COMMENT else None,
+    }
     return [say("thanks_for_feedback"), say("goodbye")], slots

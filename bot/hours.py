@@ -1,4 +1,5 @@
 """Opening hours: is the team open now, and if not, when does it next open."""
+
 from __future__ import annotations
 
 import datetime as dt

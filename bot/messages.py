@@ -1,4 +1,5 @@
 """Messages composed by actions, read from content/messages.yml."""
+
 from __future__ import annotations
 
 import functools

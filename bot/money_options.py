@@ -4,6 +4,7 @@ Pure functions over a dict of answers ({question id: value}), like the
 eligibility check. The suggestion never decides: more than one way may fit, a
 mix is possible, and the person agrees the way with their NHS team.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from bot.answers import DONT_KNOW, choose, norm, says_dont_know
+from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.answers import understand as understand_answer
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "money_options.yml"
@@ -36,9 +37,11 @@ def is_wheelchair(answers: dict) -> bool:
 
 def _direct_payment_in_play(answers: dict) -> bool:
     """Records only matter if a direct payment might suit."""
-    return (answers.get("arrange_self") in ("yes", DONT_KNOW)
-            or answers.get("employ_pa") in ("yes", DONT_KNOW)
-            or answers.get("trusted_holder") == "person")
+    return (
+        answers.get("arrange_self") in ("yes", DONT_KNOW)
+        or answers.get("employ_pa") in ("yes", DONT_KNOW)
+        or answers.get("trusted_holder") == "person"
+    )
 
 
 def questions(answers: dict) -> list[str]:
@@ -93,12 +96,13 @@ def parse_answer(question: str, text: str) -> str | None:
     return value
 
 
-def understand(question: str, text: str, nlu_says_faq: bool) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer it as an FAQ, or ('unclear', None) to re-ask."""
+def understand(question: str, text: str, nlu_says_faq: bool) -> Reading:
+    """An answer, a question to answer as an FAQ first, or unclear (asked again)."""
     return understand_answer(text, lambda t: parse_answer(question, t), nlu_says_faq)
 
 
 # ------------------------------------------------------------------ the suggestion
+
 
 @dataclass(frozen=True)
 class Suggestion:

@@ -1,4 +1,5 @@
 """What the assistant says about ways to manage the money (words from content/money_options.yml)."""
+
 from __future__ import annotations
 
 from bot.money_options import PREFERENCE_QUESTIONS, WAYS, chosen, content, options, progress, suggest
@@ -74,7 +75,11 @@ def suggestion_replies(answers: dict) -> list[Reply]:
 def ask(question: str, answers: dict) -> list[Reply]:
     """The question, numbered, with a button for each answer; the choice comes after the suggestion."""
     n, total = progress(answers)
-    text = _text("progress", n=str(n), total=str(total)) + "\n" + " ".join(content()["questions"][question]["text"].split())
+    text = (
+        _text("progress", n=str(n), total=str(total))
+        + "\n"
+        + " ".join(content()["questions"][question]["text"].split())
+    )
     buttons = [o["label"] for o in options(question)]
     if question not in PREFERENCE_QUESTIONS:
         buttons.append(content()["dont_know_label"])

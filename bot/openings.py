@@ -5,6 +5,7 @@ eligibility check already knowing who it is for, their age group and their Conti
 Healthcare. Only what the message says plainly is taken; anything unclear is asked as usual, and
 "go back" changes any answer. Words live in content/openings.yml.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,7 +30,10 @@ def _any(clean: str, words) -> bool:
 
 
 def _age(clean: str) -> int | None:
-    match = re.search(r" (?:is|aged|age|he's|she's|hes|shes|im|i'm|i am) (\d{1,3})\b| (\d{1,3}) ?(?:years?|yrs?|yo|y o)( old)? ", clean)
+    match = re.search(
+        r" (?:is|aged|age|he's|she's|hes|shes|im|i'm|i am) (\d{1,3})\b| (\d{1,3}) ?(?:years?|yrs?|yo|y o)( old)? ",
+        clean,
+    )
     if not match:
         return None
     age = int(match.group(1) or match.group(2))

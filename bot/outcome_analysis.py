@@ -15,6 +15,7 @@ the reason. Findings, each explained to the person in content/outcomes.yml:
   too_long          more than max_words words
   several           more than one outcome in one
 """
+
 from __future__ import annotations
 
 import functools
@@ -61,41 +62,117 @@ def matchers() -> tuple[Matcher, PhraseMatcher]:
     rules.add("ACTIVITY", [[{"_": {"lemma_lower": {"IN": activity}}}]])
     rules.add("ACTIVITY", [[{"_": {"lemma_lower": "get"}}, {"LOWER": {"IN": p["get_particles"]}}]])
     # "keep fit", "look after", "take care": verbs that need a partner word.
-    rules.add("ACTIVITY", [[{"_": {"lemma_lower": "keep"}}, {"LOWER": {"IN": ["fit", "active", "in"]}}],
-                           [{"_": {"lemma_lower": "look"}}, {"LOWER": {"IN": ["after", "at", "for"]}}],
-                           [{"_": {"lemma_lower": "care"}}, {"LOWER": "for"}]])
+    rules.add(
+        "ACTIVITY",
+        [
+            [{"_": {"lemma_lower": "keep"}}, {"LOWER": {"IN": ["fit", "active", "in"]}}],
+            [{"_": {"lemma_lower": "look"}}, {"LOWER": {"IN": ["after", "at", "for"]}}],
+            [{"_": {"lemma_lower": "care"}}, {"LOWER": "for"}],
+        ],
+    )
     when_words = p["months"] + [s for s in p["seasons"] if " " not in s]
-    rules.add("TIME", [
-        [{"LOWER": {"IN": ["by", "before", "until", "from"]}}, {"LOWER": {"IN": ["the", "next", "this", "my"]}, "OP": "?"},
-         {"LOWER": {"IN": ["end", "start", "middle"]}, "OP": "?"}, {"LOWER": "of", "OP": "?"},
-         {"LOWER": {"IN": ["the", "next", "this"]}, "OP": "?"},
-         {"LOWER": {"IN": when_words + p["time_units"] + ["new", "school", "term", "holidays"]}}],
-        [{"LOWER": {"IN": ["by", "before"]}}, {"LIKE_NUM": True}],
-        [{"LOWER": {"IN": ["within", "in"]}}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["a", "one", "two", "three", "six", "twelve", "the", "next"]}, "OP": "?"},
-         {"LOWER": {"IN": ["few", "next"]}, "OP": "?"}, {"LOWER": {"IN": p["time_units"]}}],
-        [{"LOWER": {"IN": ["this", "next"]}}, {"LOWER": {"IN": when_words + p["time_units"] + ["term"]}}],
-        [{"LOWER": {"IN": ["by", "in"]}}, {"LOWER": {"IN": when_words}}],
-        [{"LOWER": {"IN": p["months"]}}, {"LIKE_NUM": True}],
-    ])
-    rules.add("FREQUENCY", [
-        [{"LIKE_NUM": True}, {"LOWER": {"IN": ["times", "days", "mornings", "evenings", "afternoons", "nights", "hours"]}},
-         {"LOWER": {"IN": ["a", "per", "each", "every"]}}],
-        [{"LOWER": {"IN": ["one", "two", "three", "four", "five", "six", "seven"]}},
-         {"LOWER": {"IN": ["times", "days", "mornings", "evenings", "afternoons", "nights"]}},
-         {"LOWER": {"IN": ["a", "per", "each", "every"]}}],
-    ])
-    rules.add("FREQUENCY", [[{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": "other", "OP": "?"}, {"IS_ALPHA": True}],
-                            [{"LOWER": "on"}, {"LOWER": {"IN": ["mondays", "tuesdays", "wednesdays", "thursdays", "fridays",
-                                                                 "saturdays", "sundays", "weekdays", "weekends"]}}]])
-    rules.add("HOURS", [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["hour", "hours", "hrs", "visits", "sessions", "days"]}}]])
-    first_person_modal = [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["will", "'ll", "can", "want", "would", "'d",
-                                                                           "am", "'m", "could", "shall", "should", "plan", "hope", "need", "like"]}}]
+    rules.add(
+        "TIME",
+        [
+            [
+                {"LOWER": {"IN": ["by", "before", "until", "from"]}},
+                {"LOWER": {"IN": ["the", "next", "this", "my"]}, "OP": "?"},
+                {"LOWER": {"IN": ["end", "start", "middle"]}, "OP": "?"},
+                {"LOWER": "of", "OP": "?"},
+                {"LOWER": {"IN": ["the", "next", "this"]}, "OP": "?"},
+                {"LOWER": {"IN": when_words + p["time_units"] + ["new", "school", "term", "holidays"]}},
+            ],
+            [{"LOWER": {"IN": ["by", "before"]}}, {"LIKE_NUM": True}],
+            [
+                {"LOWER": {"IN": ["within", "in"]}},
+                {"LIKE_NUM": True, "OP": "?"},
+                {"LOWER": {"IN": ["a", "one", "two", "three", "six", "twelve", "the", "next"]}, "OP": "?"},
+                {"LOWER": {"IN": ["few", "next"]}, "OP": "?"},
+                {"LOWER": {"IN": p["time_units"]}},
+            ],
+            [{"LOWER": {"IN": ["this", "next"]}}, {"LOWER": {"IN": when_words + p["time_units"] + ["term"]}}],
+            [{"LOWER": {"IN": ["by", "in"]}}, {"LOWER": {"IN": when_words}}],
+            [{"LOWER": {"IN": p["months"]}}, {"LIKE_NUM": True}],
+        ],
+    )
+    rules.add(
+        "FREQUENCY",
+        [
+            [
+                {"LIKE_NUM": True},
+                {"LOWER": {"IN": ["times", "days", "mornings", "evenings", "afternoons", "nights", "hours"]}},
+                {"LOWER": {"IN": ["a", "per", "each", "every"]}},
+            ],
+            [
+                {"LOWER": {"IN": ["one", "two", "three", "four", "five", "six", "seven"]}},
+                {"LOWER": {"IN": ["times", "days", "mornings", "evenings", "afternoons", "nights"]}},
+                {"LOWER": {"IN": ["a", "per", "each", "every"]}},
+            ],
+        ],
+    )
+    rules.add(
+        "FREQUENCY",
+        [
+            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": "other", "OP": "?"}, {"IS_ALPHA": True}],
+            [
+                {"LOWER": "on"},
+                {
+                    "LOWER": {
+                        "IN": [
+                            "mondays",
+                            "tuesdays",
+                            "wednesdays",
+                            "thursdays",
+                            "fridays",
+                            "saturdays",
+                            "sundays",
+                            "weekdays",
+                            "weekends",
+                        ]
+                    }
+                },
+            ],
+        ],
+    )
+    rules.add(
+        "HOURS", [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["hour", "hours", "hrs", "visits", "sessions", "days"]}}]]
+    )
+    first_person_modal = [
+        {"LOWER": {"IN": ["i", "we"]}},
+        {
+            "LOWER": {
+                "IN": [
+                    "will",
+                    "'ll",
+                    "can",
+                    "want",
+                    "would",
+                    "'d",
+                    "am",
+                    "'m",
+                    "could",
+                    "shall",
+                    "should",
+                    "plan",
+                    "hope",
+                    "need",
+                    "like",
+                ]
+            }
+        },
+    ]
     rules.add("I_WILL", [first_person_modal])
     # Someone else as the one who acts: "my carer will…", "someone to…", "support worker can…".
     others = [o for o in p["other_subjects"] if " " not in o]
     rules.add("OTHER_ACTS", [[{"LOWER": {"IN": others}}, {"LOWER": {"IN": p["modals"]}}]])
-    rules.add("OTHER_ACTS", [[*({"LOWER": w} for w in phrase.split()), {"LOWER": {"IN": p["modals"]}}]
-                             for phrase in p["other_subjects"] if " " in phrase])
+    rules.add(
+        "OTHER_ACTS",
+        [
+            [*({"LOWER": w} for w in phrase.split()), {"LOWER": {"IN": p["modals"]}}]
+            for phrase in p["other_subjects"]
+            if " " in phrase
+        ],
+    )
     phrases = PhraseMatcher(vocab, attr="LOWER")
     _phrases(phrases, "PROVISION", [w for w in p["provision_words"]] + p["provision_phrases"])
     _phrases(phrases, "FREQUENCY", p["frequency_phrases"])
@@ -128,7 +205,7 @@ def _merged(spans: list[Span]) -> list[Span]:
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start <= merged[-1].end:
             last = merged.pop()
-            span = last.doc[last.start:max(last.end, span.end)]
+            span = last.doc[last.start : max(last.end, span.end)]
         merged.append(span)
     return merged
 
@@ -179,7 +256,7 @@ def analyse(text: str) -> Analysis:
     reasons = sorted(spans.get("REASON", []), key=lambda s: (s.start, -len(s)))
     cut = reasons[0].start if reasons else len(doc)
     # The reason as written, marker and all ("so I can see my friends").
-    reason_text = doc[reasons[0].start:].text.strip(" ,.") if reasons and reasons[0].end < len(doc) else ""
+    reason_text = doc[reasons[0].start :].text.strip(" ,.") if reasons and reasons[0].end < len(doc) else ""
     main_activity = [s for s in _in(spans.get("ACTIVITY", []), 0, cut)]
     reason_activity = _in(spans.get("ACTIVITY", []), cut, len(doc))
     provision = _in(spans.get("PROVISION", []), 0, cut) + _in(spans.get("HOURS", []), 0, cut)
@@ -260,7 +337,7 @@ def _reason_clause(reason: str) -> str:
     """The reason after "so that": "so I can see friends" -> "I can see friends"."""
     lower = reason.lower()
     if lower.startswith("so that "):
-        return reason[len("so that "):]
+        return reason[len("so that ") :]
     if lower.startswith("so "):
-        return reason[len("so "):]
+        return reason[len("so ") :]
     return reason

@@ -11,6 +11,7 @@ what is working and not working; what you would like to be different; then one
 outcome at a time, each with feedback and a suggested rewrite that the person can
 use, change, or ignore (their words win).
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from bot.answers import DONT_KNOW, choose, norm, says_dont_know
+from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.outcome_analysis import analyse, nlp, patterns, rewrite
 
 CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "outcomes.yml"
@@ -138,8 +139,14 @@ def options(kind: str, s: State) -> list[dict]:
     c = content()
     if kind == "review":
         clear = not analyse(s.draft).findings
-        return [{"value": v, "label": c["keep_label_clear"] if clear and v == "keep" else c["review_options"][v]["label"],
-                 "words": c["review_options"][v]["words"]} for v in review_options(s.draft)]
+        return [
+            {
+                "value": v,
+                "label": c["keep_label_clear"] if clear and v == "keep" else c["review_options"][v]["label"],
+                "words": c["review_options"][v]["words"],
+            }
+            for v in review_options(s.draft)
+        ]
     if kind == "next":
         return [{"value": v, **c["next_options"][v]} for v in next_options(s)]
     return []
@@ -147,15 +154,38 @@ def options(kind: str, s: State) -> list[dict]:
 
 # ------------------------------------------------------------ understanding answers
 
-_NUMBER_WORDS = {"one": 1, "first": 1, "two": 2, "second": 2, "three": 3, "third": 3, "four": 4, "fourth": 4,
-                 "five": 5, "fifth": 5, "six": 6, "sixth": 6, "seven": 7, "seventh": 7, "eight": 8, "eighth": 8,
-                 "nine": 9, "ninth": 9, "ten": 10, "tenth": 10, "last": -1}
+_NUMBER_WORDS = {
+    "one": 1,
+    "first": 1,
+    "two": 2,
+    "second": 2,
+    "three": 3,
+    "third": 3,
+    "four": 4,
+    "fourth": 4,
+    "five": 5,
+    "fifth": 5,
+    "six": 6,
+    "sixth": 6,
+    "seven": 7,
+    "seventh": 7,
+    "eight": 8,
+    "eighth": 8,
+    "nine": 9,
+    "ninth": 9,
+    "ten": 10,
+    "tenth": 10,
+    "last": -1,
+}
 
 
 def _number(text: str, count: int) -> int | None:
     """The outcome number in "2", "number 2", "the second one" or "the last one"."""
-    found = [(w, int(w) if w.isdigit() else _NUMBER_WORDS[w]) for w in norm(text).split()
-             if w.isdigit() or w in _NUMBER_WORDS]
+    found = [
+        (w, int(w) if w.isdigit() else _NUMBER_WORDS[w])
+        for w in norm(text).split()
+        if w.isdigit() or w in _NUMBER_WORDS
+    ]
     # In "the second one", "one" is not a number: it is one only when nothing else is.
     if len({n for _, n in found}) > 1:
         found = [(w, n) for w, n in found if w != "one"]
@@ -168,7 +198,9 @@ def _number(text: str, count: int) -> int | None:
 @functools.lru_cache(maxsize=1)
 def _known_words() -> frozenset:
     p = patterns()
-    return frozenset(nlp().Defaults.stop_words | set(p["activity_lemmas"]) | set(p["provision_words"]) | set(p["vague_words"]))
+    return frozenset(
+        nlp().Defaults.stop_words | set(p["activity_lemmas"]) | set(p["provision_words"]) | set(p["vague_words"])
+    )
 
 
 def _english(text: str) -> bool:
@@ -195,39 +227,39 @@ def check_free_text(kind: str, text: str) -> str | None:
     return None
 
 
-def understand(step: str, text: str, answers: dict, nlu_says_question: bool) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer an FAQ first, or ('unclear', reason)."""
+def understand(step: str, text: str, answers: dict, nlu_says_question: bool) -> Reading:
+    """An answer, a question to answer as an FAQ first, or unclear with the problem's code."""
     kind = kind_of(step)
     c = content()
     clean = norm(text)
     if kind in PLANNING:
         if says_dont_know(clean, c["skip_words"]):
-            return "answer", DONT_KNOW
+            return Reading.answer(DONT_KNOW)
         problem = check_free_text(kind, text)
-        return ("unclear", problem) if problem else ("answer", " ".join(text.split()))
+        return Reading.unclear(problem) if problem else Reading.answer(" ".join(text.split()))
     if kind == "draft":
         if says_dont_know(clean, c["skip_words"]) and len(clean.split()) <= 4:
-            return "unclear", "help"
+            return Reading.unclear("help")
         problem = check_free_text(kind, text) or ("button" if clean.strip() in _button_words() else None)
         if problem:
-            return "unclear", problem
+            return Reading.unclear(problem)
         # A drafted outcome can look like a question to the NLU; it is still the draft,
         # unless it ends with a question mark.
         if nlu_says_question and text.strip().endswith("?"):
-            return "question", None
-        return "answer", " ".join(text.split())
+            return Reading.question()
+        return Reading.answer(" ".join(text.split()))
     s = replay(answers)
     if kind == "pick":
         n = _number(text, len(s.outcomes))
-        return ("answer", str(n)) if n else ("unclear", "pick")
+        return Reading.answer(str(n)) if n else Reading.unclear("pick")
     value = choose(clean, options(kind, s))
     if value is None and nlu_says_question:
-        return "question", None
+        return Reading.question()
     if value is None and kind in ("review", "next") and _looks_like_an_outcome(text):
         if kind == "next" and "add" not in next_options(s):
-            return "unclear", "full"
-        return "answer", NEW + " ".join(text.split())
-    return ("answer", value) if value else ("unclear", "unclear")
+            return Reading.unclear("full")
+        return Reading.answer(NEW + " ".join(text.split()))
+    return Reading.answer(value) if value else Reading.unclear("unclear")
 
 
 def _button_words() -> set[str]:

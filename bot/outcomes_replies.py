@@ -1,4 +1,5 @@
 """What the outcomes coach says (words from content/outcomes.yml)."""
+
 from __future__ import annotations
 
 from bot.outcome_analysis import analyse, rewrite
@@ -31,9 +32,11 @@ def feedback(draft: str) -> list[Reply]:
     lines = [_text("review_intro"), *(f"- {' '.join(t.split())}" for t in tips)]
     suggestion = rewrite(a)
     after = [_text("suggestion_gaps")] if "[" in suggestion else []
-    return [Reply(text="\n".join(lines)),
-            Reply(text=content()["suggestion"].format(suggestion=suggestion)),
-            Reply(text=" ".join([*after, _text("their_words")]))]
+    return [
+        Reply(text="\n".join(lines)),
+        Reply(text=content()["suggestion"].format(suggestion=suggestion)),
+        Reply(text=" ".join([*after, _text("their_words")])),
+    ]
 
 
 def _draft_prompt(answers: dict) -> str:
@@ -49,7 +52,9 @@ def ask(step: str, answers: dict) -> list[Reply]:
     kind = kind_of(step)
     s = replay(answers)
     if kind in content()["questions"]:
-        return [Reply(text=" ".join(content()["questions"][kind].split()), buttons=_buttons([content()["not_sure_label"]]))]
+        return [
+            Reply(text=" ".join(content()["questions"][kind].split()), buttons=_buttons([content()["not_sure_label"]]))
+        ]
     if kind == "draft":
         return [Reply(text=_draft_prompt(answers))]
     if kind == "review":

@@ -10,6 +10,7 @@ Only two kinds of text are kept, so the cache never holds what a person typed ab
 - a button the assistant offered in its last turn (its payload is our own content);
 - a bare intent payload such as "/greet" (the widget sends it on opening).
 """
+
 from __future__ import annotations
 
 import copy

@@ -3,6 +3,7 @@
 Words live in content/messages.yml and domain.yml, facts in content/areas/.
 This module only decides what to say, so it is tested without Rasa.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,18 @@ from bot.hours import availability, say_time, say_weekly, say_when
 from bot.messages import all_messages, render
 
 
+def pronouns(someone_else: bool) -> dict:
+    """'you' for a person asking for themselves, 'they' for someone asking for another person."""
+    if someone_else:
+        return {"you": "they", "your": "their", "them": "them", "You": "They", "Your": "Their"}
+    return {"you": "you", "your": "your", "them": "you", "You": "You", "Your": "Your"}
+
+
+def fill(template: str, someone_else: bool, **extra) -> str:
+    """A content template with its pronouns and `extra` filled in, on one line."""
+    return " ".join(template.format(**pronouns(someone_else), **extra).split())
+
+
 @dataclass(frozen=True)
 class Reply:
     """One message: plain text, or the name of a domain response; optional buttons."""
@@ -27,6 +40,8 @@ class Reply:
     response: str | None = None
     buttons: tuple = ()
     progress: tuple[int, int] | None = None  # (question number, how many): the widget draws a bar
+    # The conversation is done with (an intake was sent): the widget goes on under a new id.
+    new_conversation: bool = False
 
 
 def say(key: str, **values: str) -> Reply:
@@ -126,8 +141,7 @@ TOPICS = {
 def area_choice_buttons() -> tuple[dict, ...]:
     """One button per shipped area, the generic default ('Somewhere else') last."""
     return tuple(
-        {"title": a.choice_label, "payload": "/inform_area" + json.dumps({"area": a.id})}
-        for a in areas_for_choice()
+        {"title": a.choice_label, "payload": "/inform_area" + json.dumps({"area": a.id})} for a in areas_for_choice()
     )
 
 
@@ -187,7 +201,7 @@ _PLACES = {"first": 0, "1": 0, "top": 0, "second": 1, "2": 1, "middle": 1, "thir
 
 
 def chosen_by_place(text: str, offered: list[dict]) -> str | None:
-    """"The second one" after "did you mean": the label of that offered button, if it names an answer."""
+    """ "The second one" after "did you mean": the label of that offered button, if it names an answer."""
     words = re.findall(r"[a-z0-9]+", (text or "").lower())
     answers = [b for b in offered if b.get("payload", "").startswith(CHOOSE_TOPIC + "{")]
     places = {_PLACES[w] for w in words if w in _PLACES} | ({len(offered) - 2} if "last" in words else set())
@@ -196,16 +210,16 @@ def chosen_by_place(text: str, offered: list[dict]) -> str | None:
     place = places.pop()
     if not 0 <= place < len(offered) or offered[place] not in answers:
         return None
-    return json.loads(offered[place]["payload"][len(CHOOSE_TOPIC):]).get("topic")
+    return json.loads(offered[place]["payload"][len(CHOOSE_TOPIC) :]).get("topic")
 
 
-def misunderstanding_replies(escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime,
-                             offers: tuple[str, ...] = ()) -> list[Reply]:
+def misunderstanding_replies(
+    escalate: bool, out_of_scope: bool, area: Area, now: dt.datetime, offers: tuple[str, ...] = ()
+) -> list[Reply]:
     """Unsure between answers: did you mean. First miss: ask again. A second in a row: the menu and
     how to reach a person."""
     if offers and not out_of_scope:
         return [did_you_mean(offers)]
     if escalate:
-        return [with_urgent_line(say("still_not_understood")), Reply(response="utter_menu"),
-                *team_contacts(area, now)]
+        return [with_urgent_line(say("still_not_understood")), Reply(response="utter_menu"), *team_contacts(area, now)]
     return [with_urgent_line(say("out_of_scope" if out_of_scope else "not_understood"))]

@@ -10,6 +10,7 @@ Plain functions on Rasa's parse result (a dict), so the NLU component
 (nlu_components/unsure_topic.py), the fallback action and the measurement
 (tests/understanding/measure.py) all judge alike, and tests need no Rasa.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,11 +20,21 @@ FALLBACK = "nlu_fallback"
 
 # Labels that can be offered as "did you mean": answers and guides. Yes, no, greetings and the
 # like are never offered: they are not something a person could have meant to ask.
-OFFERABLE_INTENTS = frozenset({
-    "check_eligibility", "ask_money_options", "ask_direct_payment_details", "ask_wheelchair_budget",
-    "start_outcomes", "start_intake", "ask_how_to_start", "ask_local_offer", "ask_armed_forces",
-    "talk_to_person", "what_can_you_do",
-})
+OFFERABLE_INTENTS = frozenset(
+    {
+        "check_eligibility",
+        "ask_money_options",
+        "ask_direct_payment_details",
+        "ask_wheelchair_budget",
+        "start_outcomes",
+        "start_intake",
+        "ask_how_to_start",
+        "ask_local_offer",
+        "ask_armed_forces",
+        "talk_to_person",
+        "what_can_you_do",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +51,8 @@ class Thresholds:
 @dataclass(frozen=True)
 class Judgement:
     sure: bool
-    best: str | None          # the most likely label, sure or not
-    offers: tuple[str, ...]   # labels to offer when unsure (best first), at most three
+    best: str | None  # the most likely label, sure or not
+    offers: tuple[str, ...]  # labels to offer when unsure (best first), at most three
 
 
 def _intents(parse: dict) -> list[tuple[str, float]]:
@@ -52,10 +63,13 @@ def _intents(parse: dict) -> list[tuple[str, float]]:
 
 
 def _answers(parse: dict) -> list[tuple[str, float]]:
-    selected = ((parse.get("response_selector") or {}).get(FAQ) or {})
+    selected = (parse.get("response_selector") or {}).get(FAQ) or {}
     ranking = selected.get("ranking") or []
-    return [(r.get("intent_response_key") or "", float(r.get("confidence") or 0.0)) for r in ranking
-            if r.get("intent_response_key")]
+    return [
+        (r.get("intent_response_key") or "", float(r.get("confidence") or 0.0))
+        for r in ranking
+        if r.get("intent_response_key")
+    ]
 
 
 def labels(parse: dict) -> list[tuple[str, float]]:

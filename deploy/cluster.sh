@@ -12,10 +12,12 @@ CLUSTER_PORT=${CLUSTER_PORT:-8000}
 read -ra rasa_ports <<< "${RASA_PORTS:-5105 5106}"
 read -ra actions_ports <<< "${ACTIONS_PORTS:-5155 5156}"
 ACTIONS_LB_PORT=${ACTIONS_LB_PORT:-5150}
+# The chat page and the widget's files (phb-widget serve), behind nginx like the rest.
+CLUSTER_WIDGET_PORT=${CLUSTER_WIDGET_PORT:-5180}
 CLUSTER_DB_PREFIX=${CLUSTER_DB_PREFIX:-phb_cluster}
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
 LOG_DIR=$(realpath -m "${LOG_DIR:-$CLUSTER_DIR/logs}")
-export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_DIR LOG_DIR
+export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_WIDGET_PORT CLUSTER_DIR LOG_DIR
 # The production layout never makes up a key for real people's details by itself.
 if [ -z "${PHB_INTAKE_KEY:-}" ] && [ "${PHB_ALLOW_DEVELOPMENT_KEY:-}" != "yes" ]; then
   echo "make cluster is the production layout: set PHB_INTAKE_KEY from your secret store" >&2
@@ -69,8 +71,8 @@ for port in "${actions_ports[@]}"; do
   ACTIONS_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
 done
 for port in "${rasa_ports[@]}"; do
-  setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$port" \
-    --credentials credentials.yml --endpoints deploy/endpoints.yml --cors "${cors[@]}" >"$LOG_DIR/rasa-$port.log" 2>&1 &
+  setsid "${rasa_limits[@]}" .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$port" \
+    --response-timeout "$RASA_RESPONSE_SECONDS" --credentials credentials.yml --endpoints deploy/endpoints.yml --cors "${cors[@]}" >"$LOG_DIR/rasa-$port.log" 2>&1 &
   pids+=($!)
   RASA_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
 done
@@ -82,13 +84,20 @@ nginx -p "$CLUSTER_DIR" -c "$CLUSTER_DIR/nginx.conf" -g "daemon off;" >"$LOG_DIR
 pids+=($!)
 setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR/relay.log" 2>&1 &
 pids+=($!)
+# The chat page talks to Rasa through nginx; ICB sites allowed to frame it: PHB_FRAME_ANCESTORS
+# (default: this cluster's own address). Its sessions are in this one process (docs/deployment.md).
+setsid .venv/bin/phb-widget serve --port "$CLUSTER_WIDGET_PORT" --server "http://127.0.0.1:$CLUSTER_PORT" \
+  --frame-ancestors "${PHB_FRAME_ANCESTORS:-http://localhost:$CLUSTER_PORT http://127.0.0.1:$CLUSTER_PORT}" \
+  >"$LOG_DIR/widget.log" 2>&1 &
+pids+=($!)
 
 echo "Starting the cluster: nginx on $CLUSTER_PORT, Rasa on ${rasa_ports[*]}, actions on ${actions_ports[*]}..."
 all_up() {
   local port
   for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || return 1; done
   for port in "${actions_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null || return 1; done
-  curl -fs "http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/" >/dev/null
+  curl -fs "http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/" >/dev/null || return 1
+  curl -fs "http://127.0.0.1:$CLUSTER_PORT/phb-chat.js" >/dev/null
 }
 ready_message() {
   cat <<MSG
@@ -97,6 +106,7 @@ The cluster is ready.
   Chat through nginx:  curl -s -X POST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
                          -H 'Content-Type: application/json' \\
                          -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?"}'
+  The chat page:       http://127.0.0.1:$CLUSTER_PORT/chat?area=kent-and-medway
   Conversations:       $TRACKER_STORE_URL
   Intake records:      $DATABASE_URL
   Locks:               redis://$REDIS_HOST:$REDIS_PORT/1

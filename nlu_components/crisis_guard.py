@@ -6,6 +6,7 @@ says which kind of help to give, as the `crisis_kind` entity (the slot of the
 same name picks the variant of utter_crisis): the kind the safety net found,
 or "general" when only the model thought it was a crisis.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -15,8 +16,16 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
-    ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE,
-    EXTRACTOR, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT,
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
@@ -28,9 +37,7 @@ GENERAL = "general"
 GUARD_OUTPUT = "crisis_guard"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisGuard(GraphComponent):
     @classmethod
     def create(
@@ -62,8 +69,13 @@ class CrisisGuard(GraphComponent):
                 kind = GENERAL
             else:
                 continue
-            entity = {ENTITY_ATTRIBUTE_TYPE: KIND_ENTITY, ENTITY_ATTRIBUTE_VALUE: kind, ENTITY_ATTRIBUTE_START: 0,
-                      ENTITY_ATTRIBUTE_END: len(text), EXTRACTOR: type(self).__name__}
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: KIND_ENTITY,
+                ENTITY_ATTRIBUTE_VALUE: kind,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text),
+                EXTRACTOR: type(self).__name__,
+            }
             others = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != KIND_ENTITY]
             message.set(ENTITIES, [*others, entity], add_to_output=True)
             # What the model alone made of it: tests/e2e/test_crisis_guard.py counts the crises it missed.

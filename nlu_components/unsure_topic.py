@@ -7,6 +7,7 @@ does for the answer what the FallbackClassifier does for the intent, with thresh
 on the development set (config.yml, docs/benchmarks.md). The fallback action then offers the
 likeliest answers as buttons (bot/understanding.py).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -44,8 +45,11 @@ class UnsureTopic(GraphComponent):
         for message in messages:
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FAQ:
                 continue
-            parse = {"intent": message.get(INTENT), "intent_ranking": message.get("intent_ranking"),
-                     "response_selector": message.get("response_selector")}
+            parse = {
+                "intent": message.get(INTENT),
+                "intent_ranking": message.get("intent_ranking"),
+                "response_selector": message.get("response_selector"),
+            }
             if judge(parse, self.thresholds).sure:
                 continue
             # As the FallbackClassifier marks an unsure intent: nlu_fallback on top, the ranking kept.

@@ -6,6 +6,7 @@ batches, so a slow or missing database never slows or breaks a conversation.
 If the database is down, facts wait in memory (up to MAX_WAITING) and are
 written when it is back; beyond that the oldest are dropped and the count logged.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -1,5 +1,5 @@
 """Loading the model without Rasa's one-step training, and predicting without looking for the
-graph each time (rasa_plugins/speedups.py imports this).
+graph each time (applied by rasa_plugins/speedups.py).
 
 Loading the model took 37 of the 47 s before the server answered, 83% of it in DIET and the
 ResponseSelector: Rasa builds each network by training it for one step on one example (tracing
@@ -9,6 +9,7 @@ variable (TensorFlow's deferred restoration), then one prediction is made, as Ra
 up. tests/e2e/test_fast_model_load.py checks that every prediction is the same as Rasa's way.
 Fine-tuning (training on) still loads Rasa's way: it needs the optimiser built.
 """
+
 from __future__ import annotations
 
 import tensorflow as tf
@@ -22,20 +23,19 @@ _rasa_model_load = RasaModel.load.__func__
 
 def _load(cls, model_file_name, model_data_example, predict_data_example=None, finetune_mode=False, *args, **kwargs):
     if finetune_mode or not predict_data_example:
-        return _rasa_model_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-                                *args, **kwargs)
+        return _rasa_model_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     model = cls(*args, **kwargs)
     config = kwargs.get("config", {})
-    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
-                  run_eagerly=config.get(RUN_EAGERLY))
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
     status = model.load_weights(model_file_name)
     model.run_inference(predict_data_example)
     # The optimiser's state is in the file too; it is not needed to predict.
     status.expect_partial()
     return model
-
-
-RasaModel.load = classmethod(_load)
 
 
 # Each prediction then calls the model's prediction graph as a tf.function. Rasa gives it a fixed
@@ -64,4 +64,7 @@ def _predict_with_the_one_graph(self, batch_in):
     return outputs
 
 
-RasaModel._rasa_predict = _predict_with_the_one_graph
+def apply() -> None:
+    """Put these in Rasa's place (rasa_plugins/speedups.py calls this)."""
+    RasaModel.load = classmethod(_load)
+    RasaModel._rasa_predict = _predict_with_the_one_graph

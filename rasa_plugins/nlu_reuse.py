@@ -1,5 +1,5 @@
 """Understanding fewer messages: button labels reuse their NLU result, and the ResponseSelector runs
-only for FAQ messages (rasa_plugins/speedups.py imports this).
+only for FAQ messages (applied by rasa_plugins/speedups.py).
 
 Understanding each message was 44% of the server's CPU at 20 conversations, and most messages
 in a guide are button presses that send the same labels again and again. A button the
@@ -15,6 +15,7 @@ likely intents: by Rasa's retrieval action, our guides' digressions, the insight
 three intents; others leave the ResponseSelector's part of the result out.
 tests/e2e/test_fast_model_load.py checks every held-out message against Rasa's way.
 """
+
 from __future__ import annotations
 
 from rasa.core.processor import MessageProcessor
@@ -51,16 +52,18 @@ def _parse_message_with_graph(self, message, tracker, only_output_properties=Tru
     if kept is None:
         parse_data = _rasa_parse_message_with_graph(self, message, tracker, only_output_properties)
         # The message's own fields are left out, and only the names of those Rasa gave are kept.
-        cache.put(key, {"result": {k: v for k, v in parse_data.items() if k not in _PER_MESSAGE},
-                        "fields": [k for k in _PER_MESSAGE if k in parse_data]})
+        cache.put(
+            key,
+            {
+                "result": {k: v for k, v in parse_data.items() if k not in _PER_MESSAGE},
+                "fields": [k for k in _PER_MESSAGE if k in parse_data],
+            },
+        )
         return parse_data
     parse_data = kept["result"]
     for field in kept["fields"]:
         parse_data[field] = getattr(message, field, None)
     return parse_data
-
-
-MessageProcessor._parse_message_with_graph = _parse_message_with_graph
 
 
 _rasa_response_selector_process = ResponseSelector.process
@@ -83,4 +86,7 @@ def _select_for_retrieval_intents_only(self, messages):
     return messages
 
 
-ResponseSelector.process = _select_for_retrieval_intents_only
+def apply() -> None:
+    """Put these in Rasa's place (rasa_plugins/speedups.py calls this)."""
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph
+    ResponseSelector.process = _select_for_retrieval_intents_only

@@ -1,7 +1,9 @@
 """Speed-ups for Rasa 3.6, found by profiling under load (docs/benchmarks.md, `make bench --profile`).
 
-Imported by rasa_plugins/rest_channel.py, so they apply in every Rasa server that uses our channel.
-Each says what it cost, what changed, and which test shows Rasa's behaviour is kept. Here: action
+Applied by one explicit call, `apply_if_switched_on()`, which our REST channel makes as the server
+starts (before the model is loaded), unless PHB_RASA_SPEEDUPS=off (rasa_plugins/switch.py): then the
+server is stock Rasa. `apply()` refuses to touch any Rasa but the one every part was checked
+against (3.6.21). Each says what it cost, what changed, and which test shows Rasa's behaviour is kept. Here: action
 answers checked by compiled code, event classes found once, slots copied directly, the empty
 domain built once, and nothing deep-copied for debug logs that are off. In their own modules:
 button labels' NLU results reused and the ResponseSelector run only for FAQ messages
@@ -21,10 +23,12 @@ model's graphs run in a fixed order without dask (graph_runner.py).
   and words the error as Rasa did. `tests/unit/test_speedups.py` shows that nothing the compiled
   checks accept is refused by jsonschema.
 """
+
 from __future__ import annotations
 
 import copy
 import functools
+import logging
 
 import fastjsonschema
 import rasa.core.actions.forms
@@ -41,7 +45,10 @@ from rasa.shared.core.slots import Slot
 from rasa.shared.utils.common import all_subclasses
 
 # The others, each in its own module.
-from rasa_plugins import action_connection, graph_runner, model_loading, nlu_reuse, rule_matching, state_history  # noqa: F401,E402,E501 - patches on import
+from rasa_plugins import action_connection, graph_runner, model_loading, nlu_reuse, rule_matching, state_history
+from rasa_plugins.switch import require_checked_rasa, speedups_on
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,8 +67,12 @@ def compiled_action_result_checks():
     kinds = events["items"]["oneOf"]
     names = [kind["properties"]["event"].get("const") for kind in kinds]
     # What makes checking only the named kind the same as `oneOf`; if Rasa changes it, check all.
-    if set(events["items"]) != {"type", "properties", "required", "oneOf"} or None in names \
-            or len(set(names)) != len(names) or "event" not in events["items"]["required"]:
+    if (
+        set(events["items"]) != {"type", "properties", "required", "oneOf"}
+        or None in names
+        or len(set(names)) != len(names)
+        or "event" not in events["items"]["required"]
+    ):
         whole = fastjsonschema.compile(spec)
         return whole, None
     common = {key: value for key, value in events["items"].items() if key != "oneOf"}
@@ -94,13 +105,12 @@ def _validate_action_result(self, result) -> bool:
         return True
     except ValidationError as error:
         # As Rasa words it.
-        error.message += (". Failed to validate Action server response from API, make sure your response from the "
-                          f"Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response from the "
+            f"Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise error
-
-
-RemoteAction._validate_action_result = _validate_action_result
 
 
 # - Every stored event is turned back into an object by its type name, and Rasa finds the class by
@@ -119,11 +129,6 @@ def _resolve_by_type(type_name, default=None):
     return _event_class(type_name) or _rasa_resolve_by_type(type_name, default)
 
 
-Event.resolve_by_type = staticmethod(_resolve_by_type)
-
-
-
-
 # - Every tracker made (each action gets a copy of the conversation, each form check another)
 #   copies each of the domain's slots with `copy.copy`, which goes the long way round through
 #   `__reduce_ex__`: 3.4% of the server's CPU (profile H). Slots keep their state in `__dict__`
@@ -132,9 +137,6 @@ def _copy_slot(self: Slot) -> Slot:
     twin = type(self).__new__(type(self))
     twin.__dict__.update(self.__dict__)
     return twin
-
-
-Slot.__copy__ = _copy_slot
 
 
 # - For every message, Rasa checks that the domain is not empty by building an empty domain and
@@ -146,9 +148,6 @@ def _empty_domain_dict() -> dict:
 
 def _domain_is_empty(self: Domain) -> bool:
     return self.as_dict() == _empty_domain_dict()
-
-
-Domain.is_empty = _domain_is_empty
 
 
 # - Rasa deep-copies conversation events, states and slots only to pass them to a debug log
@@ -168,7 +167,37 @@ class _CopyForDebugLogs:
         return value  # debug logging is off: the value is passed to a call that does nothing
 
 
-DEBUG_LOG_COPIERS = (rasa.core.processor, rasa.core.policies.memoization, rasa.core.actions.forms,
-                     rasa.core.policies.rule_policy)
-for _module in DEBUG_LOG_COPIERS:
-    _module.copy = _CopyForDebugLogs()
+DEBUG_LOG_COPIERS = (
+    rasa.core.processor,
+    rasa.core.policies.memoization,
+    rasa.core.actions.forms,
+    rasa.core.policies.rule_policy,
+)
+_COPY_FOR_DEBUG_LOGS = _CopyForDebugLogs()
+
+# Each module's adaptations, in the order they are put in Rasa's place.
+OTHERS = (action_connection, graph_runner, model_loading, nlu_reuse, rule_matching, state_history)
+
+
+def apply() -> None:
+    """Put every server speed-up in Rasa's place; refuses on a Rasa they were not checked against.
+    Calling it again changes nothing."""
+    require_checked_rasa("rasa_plugins/speedups.py (and the modules it applies)")
+    RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
+    Slot.__copy__ = _copy_slot
+    Domain.is_empty = _domain_is_empty
+    for module in DEBUG_LOG_COPIERS:
+        module.copy = _COPY_FOR_DEBUG_LOGS
+    for module in OTHERS:
+        module.apply()
+
+
+def apply_if_switched_on() -> bool:
+    """`apply()` unless PHB_RASA_SPEEDUPS=off; says which in the log. True when applied."""
+    if not speedups_on():
+        logger.info("Rasa speed-ups are off (PHB_RASA_SPEEDUPS=off): this server is stock Rasa.")
+        return False
+    apply()
+    logger.info("Rasa speed-ups are on (rasa_plugins/speedups.py).")
+    return True

@@ -22,6 +22,7 @@ states they get (the featurizers delete keys), so each call gets its own copy, w
 sharing between states as Rasa's. `tests/e2e/test_state_history.py` compares every call with
 Rasa's own answer over whole conversations.
 """
+
 from __future__ import annotations
 
 import collections
@@ -31,8 +32,15 @@ from typing import Any, Dict, List, Optional
 
 import rasa.shared.core.constants as core_constants
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, ActionReverted, ActiveLoop, Restarted, SessionStarted, \
-    UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+    UserUtteranceReverted,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 _rasa_states_for_tracker_history = Domain.states_for_tracker_history
@@ -58,8 +66,14 @@ def _snapshot(tracker):
 class _Replay:
     """Rasa's loop in Domain.states_for_tracker_history, able to stop and go on later."""
 
-    def __init__(self, domain: Domain, tracker, omit_unset_slots: bool, ignore_rule_only_turns: bool,
-                 rule_only_data: Optional[Dict[str, Any]]):
+    def __init__(
+        self,
+        domain: Domain,
+        tracker,
+        omit_unset_slots: bool,
+        ignore_rule_only_turns: bool,
+        rule_only_data: Optional[Dict[str, Any]],
+    ):
         self.domain = domain
         self.omit_unset_slots = omit_unset_slots
         self.ignore_rule_only_turns = ignore_rule_only_turns
@@ -112,11 +126,18 @@ class _Replay:
         states.append(domain._clean_state(state))
 
     def states_for(self, events: list) -> List[State]:
-        for event in events[len(self.events):]:
+        for event in events[len(self.events) :]:
             if isinstance(event, ActionExecuted):
                 if event.action_name in self.loops:
-                    self.checkpoints.append((len(self.events), _snapshot(self.tracker), len(self.states),
-                                             self.last_ml_action_sub_state, self.turn_was_hidden))
+                    self.checkpoints.append(
+                        (
+                            len(self.events),
+                            _snapshot(self.tracker),
+                            len(self.states),
+                            self.last_ml_action_sub_state,
+                            self.turn_was_hidden,
+                        )
+                    )
                 self._visit(event.hide_rule_turn, self.states)
             self.tracker.update(event)
             self.events.append(event)
@@ -144,9 +165,13 @@ def _copy(states: List[State]) -> List[State]:
     return copies
 
 
-def states_for_tracker_history(self: Domain, tracker, omit_unset_slots: bool = False,
-                               ignore_rule_only_turns: bool = False,
-                               rule_only_data: Optional[Dict[str, Any]] = None) -> List[State]:
+def states_for_tracker_history(
+    self: Domain,
+    tracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: Optional[Dict[str, Any]] = None,
+) -> List[State]:
     replays = tracker.__dict__.setdefault(_ATTRIBUTE, {})
     # The RulePolicy hands over a new but equal rule_only_data each time: compare what it says.
     key = (id(self), omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data))
@@ -155,9 +180,6 @@ def states_for_tracker_history(self: Domain, tracker, omit_unset_slots: bool = F
     if replay is None or replay.domain is not self or not replay.go_on_with(events):
         replay = replays[key] = _Replay(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     return replay.states_for(events)
-
-
-Domain.states_for_tracker_history = states_for_tracker_history
 
 
 class _Applied:
@@ -189,8 +211,11 @@ class _Applied:
             elif isinstance(event, UserUtteranceReverted):
                 tracker._undo_till_previous(UserUttered, applied)
                 tracker._undo_till_previous(ActionExecuted, applied)
-            elif (isinstance(event, ActionExecuted) and event.action_name in self.loop_names
-                  and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+            elif (
+                isinstance(event, ActionExecuted)
+                and event.action_name in self.loop_names
+                and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+            ):
                 tracker._undo_till_previous_loop_execution(event.action_name, applied)
             else:
                 applied.append(event)
@@ -214,4 +239,7 @@ def applied_events(self: DialogueStateTracker) -> list:
     return list(kept.applied)
 
 
-DialogueStateTracker.applied_events = applied_events
+def apply() -> None:
+    """Put these in Rasa's place (rasa_plugins/speedups.py calls this)."""
+    Domain.states_for_tracker_history = states_for_tracker_history
+    DialogueStateTracker.applied_events = applied_events

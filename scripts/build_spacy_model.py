@@ -5,6 +5,7 @@ lemmatizer whose table comes from the spacy-lookups-data package (a dev
 dependency). Run again only when spaCy or the lookups package changes:
     .venv/bin/python scripts/build_spacy_model.py
 """
+
 import gzip
 import json
 import pathlib

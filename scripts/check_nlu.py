@@ -2,6 +2,7 @@
 
 Reads the reports written by `rasa test nlu --out DIR`.
 """
+
 import json
 import pathlib
 import sys
@@ -17,7 +18,12 @@ def main(out_dir: str) -> int:
     f1 = intents["macro avg"]["f1-score"]
     accuracy = selector["accuracy"]
     weak = sorted(
-        (v["f1-score"], k) for k, v in intents.items() if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.9
+        (v["f1-score"], k)
+        for k, v in intents.items()
+        if isinstance(v, dict)
+        and "support" in v
+        and k not in ("macro avg", "weighted avg", "micro avg")
+        and v["f1-score"] < 0.9
     )
     print(f"intent macro F1: {f1:.4f} (at least {MIN_INTENT_MACRO_F1})")
     print(f"response selector accuracy: {accuracy:.4f} (at least {MIN_RESPONSE_SELECTOR_ACCURACY})")
@@ -28,7 +34,9 @@ def main(out_dir: str) -> int:
         print(f"  missed: {e['text']!r}: expected {e['intent']}, got {e['intent_prediction']['name']}")
     rs_errors = out / "response_selection_errors.json"
     for e in json.loads(rs_errors.read_text()) if rs_errors.exists() else []:
-        print(f"  wrong answer: {e['text']!r}: expected {e['intent_response_key_target']}, got {e['intent_response_key_prediction']['name']}")
+        print(
+            f"  wrong answer: {e['text']!r}: expected {e['intent_response_key_target']}, got {e['intent_response_key_prediction']['name']}"
+        )
     ok = f1 >= MIN_INTENT_MACRO_F1 and accuracy >= MIN_RESPONSE_SELECTOR_ACCURACY
     print("NLU thresholds: " + ("met" if ok else "NOT MET"))
     return 0 if ok else 1

@@ -4,7 +4,7 @@
 if [ -z "${PHB_INTAKE_KEY:-}" ]; then
   mkdir -p var
   if [ ! -s var/dev-intake.key ]; then
-    (umask 077; .venv/bin/python -c 'from bot.intake.crypto import new_key; print(new_key())' > var/dev-intake.key)
+    (umask 077; .venv/bin/python -c 'from bot.storage.crypto import new_key; print(new_key())' > var/dev-intake.key)
   fi
   PHB_INTAKE_KEY=$(cat var/dev-intake.key)
   export PHB_INTAKE_KEY

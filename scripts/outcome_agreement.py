@@ -5,6 +5,7 @@
 Prints precision and recall for each finding (the reader's labels are the truth),
 and the cases where they differ. Used for docs/benchmarks.md.
 """
+
 import pathlib
 import sys
 

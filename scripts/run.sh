@@ -49,10 +49,10 @@ fi
 # then stops them: otherwise they die first and look like a crash.
 setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
-# RASA_WORKERS Rasa servers (checked above); with several, the router (bot/conversation_router.py)
+# RASA_WORKERS Rasa servers (checked above); with several, the router (processes/conversation_router.py)
 # takes RASA_PORT and keeps each conversation on one server, which holds it in memory.
 if [ "$RASA_WORKERS" -gt 1 ]; then
-  read -ra rasa_ports <<< "$(.venv/bin/python -m bot.conversation_router free-ports "$RASA_WORKERS")"
+  read -ra rasa_ports <<< "$(.venv/bin/python -m processes.conversation_router free-ports "$RASA_WORKERS")"
 else
   rasa_ports=("$RASA_PORT")
 fi
@@ -61,13 +61,14 @@ for i in "${!rasa_ports[@]}"; do
   log="$LOG_DIR"/rasa.log
   if [ "$RASA_WORKERS" -gt 1 ]; then log="$LOG_DIR/rasa-$((i + 1)).log"; fi
   rasa_logs+=("$log")
-  setsid .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "${rasa_ports[$i]}" \
+  setsid "${rasa_limits[@]}" .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 \
+    --port "${rasa_ports[$i]}" --response-timeout "$RASA_RESPONSE_SECONDS" \
     --credentials credentials.yml --endpoints "$endpoints" --cors "${cors[@]}" "${api[@]}" \
     >"$log" 2>&1 &
   pids+=($!)
 done
 if [ "$RASA_WORKERS" -gt 1 ]; then
-  setsid .venv/bin/python -m bot.conversation_router serve --port "$RASA_PORT" --servers "${rasa_ports[*]}" \
+  setsid .venv/bin/python -m processes.conversation_router serve --port "$RASA_PORT" --servers "${rasa_ports[*]}" \
     --endpoints "$endpoints" >"$LOG_DIR"/router.log 2>&1 &
   pids+=($!)
   rasa_logs+=("$LOG_DIR"/router.log)
@@ -90,6 +91,7 @@ ready_message() {
 
 The assistant is ready.
   In a browser:    http://localhost:$WIDGET_PORT  (a demo ICB page with the chat widget)
+  No JavaScript:   http://localhost:$WIDGET_PORT/chat?area=kent-and-medway  (the chat as a plain page)
   Chat over HTTP:  curl -s -X POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
                      -H 'Content-Type: application/json' \\
                      -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?", "metadata": {"area": "kent-and-medway"}}'

@@ -6,6 +6,13 @@
 # stops the caller (its INT/TERM/HUP trap stops the servers) when whoever started it goes:
 # a supervisor's SIGTERM or a closed terminal's SIGHUP reaches `make`, not always this script,
 # and the servers run in their own sessions, so nothing else would stop them.
+#   "${rasa_limits[@]}" .venv/bin/rasa run ... --response-timeout "$RASA_RESPONSE_SECONDS"
+# the limits every Rasa server runs with (docs/security.md): Sanic would read bodies up to 100 MB
+# before our channel refuses more than 64 KB, wait 60 s for a request to arrive, and Rasa lets an
+# answer take an hour. The action servers keep Sanic's defaults: Rasa sends them whole conversations.
+rasa_limits=(env SANIC_REQUEST_MAX_SIZE=262144 SANIC_REQUEST_TIMEOUT=15)
+RASA_RESPONSE_SECONDS=120
+
 stop_with_parent() {
   local parent=$PPID me=$$
   ( trap - INT TERM HUP EXIT

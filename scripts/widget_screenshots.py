@@ -1,8 +1,9 @@
 """Screenshots of the widget for docs/ and the README, taken from a running `make run`.
 
-    make run            (in one terminal)
-    .venv/bin/python scripts/widget_screenshots.py
+make run            (in one terminal)
+.venv/bin/python scripts/widget_screenshots.py
 """
+
 import argparse
 import os
 import pathlib
@@ -10,18 +11,27 @@ import pathlib
 from playwright.sync_api import sync_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def converse(page, url):
     page.goto(url)
     page.get_by_role("button", name="Ask about personal health budgets").click()
-    page.wait_for_selector(".phb-chat__msg--bot")
+    # The chat is a frame from the assistant's origin (docs/widget.md).
+    frame = page.wait_for_selector("iframe.phb-chat__frame").content_frame()
+    frame.wait_for_selector(".phb-page__msg--bot")
     for choice in ("Could I get one?", "For someone I care for"):
-        count = page.locator(".phb-chat__msg--bot").count()
-        page.locator(".phb-chat__choice", has_text=choice).first.click()
-        page.wait_for_function("n => document.querySelectorAll('.phb-chat__msg--bot').length > n", arg=count)
+        count = frame.locator(".phb-page__msg--bot").count()
+        frame.locator(".phb-page__choice", has_text=choice).first.click()
+        frame.wait_for_function("n => document.querySelectorAll('.phb-page__msg--bot').length > n", arg=count)
     page.wait_for_timeout(300)
 
 

@@ -3,12 +3,14 @@ scripts/postgres.sh (which installs Debian's package when it is missing).
 
 If PostgreSQL cannot be started the tests that need it fail, loudly: they never skip.
 """
+
 import contextlib
 import os
 import pathlib
 import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,7 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.intake.store import engine_for  # noqa: E402 - needs the path above
+from bot.storage.database import engine_for  # noqa: E402 - needs the path above
 from tests.intake.receiver import CA_FILE  # noqa: E402
 
 # The relay posts only over https to hosts the deployment lists: the tests' receivers are local,
@@ -26,8 +28,31 @@ from tests.intake.receiver import CA_FILE  # noqa: E402
 # tests start inherit these.
 os.environ["PHB_INTAKE_ALLOWED_HOSTS"] = "127.0.0.1"
 os.environ["PHB_INTAKE_CA_BUNDLE"] = str(CA_FILE)
+# Stored conversations and conversation ids need the intake key (bot/conversation_ids.py,
+# bot/conversation_store.py): one made for this test run, unless a test sets its own.
+if not os.environ.get("PHB_INTAKE_KEY"):
+    from cryptography.fernet import Fernet  # noqa: E402
+
+    os.environ["PHB_INTAKE_KEY"] = Fernet.generate_key().decode()
 
 POSTGRES = ROOT / "scripts" / "postgres.sh"
+
+
+_RUN = {"start": time.monotonic(), "file": None, "reporter": None}
+
+
+def pytest_sessionstart(session):
+    _RUN["reporter"] = session.config.pluginmanager.get_plugin("terminalreporter")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logstart(nodeid, location):
+    """After each test file's name, the seconds since pytest began (`tests/x.py [812s] ....`). CI has
+    a time limit, and a run it stops prints no --durations: this shows where the time went."""
+    file = nodeid.split("::")[0]
+    if file != _RUN["file"] and _RUN["reporter"] is not None:
+        _RUN["file"] = file
+        _RUN["reporter"].write(f"[{time.monotonic() - _RUN['start']:.0f}s] ")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 A fact never holds message text (except a feedback comment, masked) or the
 conversation id: conversations are told apart by a hash of their id.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,20 +12,42 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.areas import DEFAULT_AREA_ID, known_area_id
-from bot.insight.mask import mask
+from bot.privacy import mask
 
 # Intents that are a topic someone asked about (an FAQ's topic comes from the response selector).
-TOPIC_INTENTS = frozenset({
-    "ask_local_offer", "ask_how_to_start", "ask_armed_forces", "ask_money_options", "ask_direct_payment_details",
-    "ask_wheelchair_budget", "talk_to_person", "medical_question", "out_of_scope", "crisis", "check_eligibility",
-    "start_outcomes", "start_intake",
-})
-STARTS = {"action_start_eligibility": "eligibility", "action_start_money_check": "money",
-          "action_start_outcomes": "outcomes", "action_start_intake": "intake", "action_start_feedback": "feedback"}
+TOPIC_INTENTS = frozenset(
+    {
+        "ask_local_offer",
+        "ask_how_to_start",
+        "ask_armed_forces",
+        "ask_money_options",
+        "ask_direct_payment_details",
+        "ask_wheelchair_budget",
+        "talk_to_person",
+        "medical_question",
+        "out_of_scope",
+        "crisis",
+        "check_eligibility",
+        "start_outcomes",
+        "start_intake",
+    }
+)
+STARTS = {
+    "action_start_eligibility": "eligibility",
+    "action_start_money_check": "money",
+    "action_start_outcomes": "outcomes",
+    "action_start_intake": "intake",
+    "action_start_feedback": "feedback",
+}
 FALLBACK_ACTIONS = frozenset({"action_handle_misunderstanding", "action_default_fallback"})
 # Eligibility reason codes (bot/eligibility.py) to the cohorts of national reporting.
-COHORT_OF_REASON = {"chc": "chc", "ccc": "childrens_continuing_care", "s117": "section_117",
-                    "s117_cto": "section_117", "wheelchair": "wheelchair"}
+COHORT_OF_REASON = {
+    "chc": "chc",
+    "ccc": "childrens_continuing_care",
+    "s117": "section_117",
+    "s117_cto": "section_117",
+    "wheelchair": "wheelchair",
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +90,11 @@ class Deriver:
             return []
         key = conversation_key(sender)
         stamp = event.get("timestamp")
-        day = (dt.datetime.fromtimestamp(stamp, dt.timezone.utc) if isinstance(stamp, (int, float))
-               else dt.datetime.now(dt.timezone.utc)).date()
+        day = (
+            dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
+            if isinstance(stamp, (int, float))
+            else dt.datetime.now(dt.timezone.utc)
+        ).date()
         kind = event.get("event")
         if kind == "user":
             return self._user(event, key, day)
@@ -120,7 +146,8 @@ class Deriver:
         if name == "money_suggested" and isinstance(value, list):
             # An empty list is a result too: no way stood out.
             return [self._fact(key, day, "finished", "money")] + [
-                self._fact(key, day, "suggested", str(way)[:100]) for way in value]
+                self._fact(key, day, "suggested", str(way)[:100]) for way in value
+            ]
         if value in (None, "", [], {}):
             return []
         if name == "eligibility_result" and isinstance(value, str):

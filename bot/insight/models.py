@@ -1,9 +1,10 @@
 """The insight table, in the intake database (same engine, same Alembic migrations)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, Index, Integer, String, Text
 
-from bot.intake.models import Base
+from bot.storage.database import Base
 
 
 class InsightEvent(Base):
@@ -16,7 +17,9 @@ class InsightEvent(Base):
     kind = Column(String(32), nullable=False)
     detail = Column(String(100))
     value = Column(Integer)
-    comment = Column(Text)  # a feedback comment, masked (bot/insight/mask.py)
+    comment = Column(Text)  # a feedback comment, masked (bot/privacy.py)
 
-    __table_args__ = (Index("ix_insight_events_day_kind", "day", "kind"),
-                      Index("ix_insight_events_conversation", "conversation"))
+    __table_args__ = (
+        Index("ix_insight_events_day_kind", "day", "kind"),
+        Index("ix_insight_events_conversation", "conversation"),
+    )

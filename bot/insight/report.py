@@ -4,6 +4,7 @@ Every count is of conversations (told apart by a hash), except messages and
 fallbacks. A count from 1 to 4 is shown as "<5", and a rate built on one is not
 shown, so that no one can be singled out. Zero is shown: it singles out no one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,10 +18,18 @@ from bot.insight.derive import Fact
 SMALL = 5
 SUPPRESSED = "<5"
 CHECKS = ("eligibility", "money", "outcomes", "intake", "feedback")
-COHORTS = {"chc": "NHS Continuing Healthcare", "childrens_continuing_care": "Children's continuing care",
-           "section_117": "Section 117 after-care", "wheelchair": "Wheelchair", "local_offer": "Local offer"}
-RESULT_GROUPS = {"right_to_have": "Likely legal right", "local_offer": "May fit the local offer",
-                 "not_in_known_groups": "In neither group"}
+COHORTS = {
+    "chc": "NHS Continuing Healthcare",
+    "childrens_continuing_care": "Children's continuing care",
+    "section_117": "Section 117 after-care",
+    "wheelchair": "Wheelchair",
+    "local_offer": "Local offer",
+}
+RESULT_GROUPS = {
+    "right_to_have": "Likely legal right",
+    "local_offer": "May fit the local offer",
+    "not_in_known_groups": "In neither group",
+}
 FEEDBACK_SCORES = {"helped": "Yes, it helped", "helped_a_bit": "It helped a bit", "not_helped": "No, it didn't help"}
 TOP_TOPICS = 10
 
@@ -51,20 +60,20 @@ class Report:
     start: dt.date
     end: dt.date
     conversations: int = 0
-    weekly: list = field(default_factory=list)         # (week starting, conversations)
-    topics: list = field(default_factory=list)         # (topic, conversations)
-    checks: list = field(default_factory=list)         # (check, started, finished)
-    results: list = field(default_factory=list)        # (group, conversations)
-    suggested: list = field(default_factory=list)      # (way, conversations)
+    weekly: list = field(default_factory=list)  # (week starting, conversations)
+    topics: list = field(default_factory=list)  # (topic, conversations)
+    checks: list = field(default_factory=list)  # (check, started, finished)
+    results: list = field(default_factory=list)  # (group, conversations)
+    suggested: list = field(default_factory=list)  # (way, conversations)
     outcomes_drafted: int = 0
     messages: int = 0
     fallbacks: int = 0
-    unsure: int = 0        # "did you mean" offered
-    unanswered: int = 0    # "Something else": none of the offers was the question
+    unsure: int = 0  # "did you mean" offered
+    unanswered: int = 0  # "Something else": none of the offers was the question
     handoffs: int = 0
-    feedback: list = field(default_factory=list)       # (score, conversations)
-    comments: list = field(default_factory=list)       # masked, sorted (not in time order)
-    quarterly: list = field(default_factory=list)      # (quarter, cohort, enquiries, intakes submitted)
+    feedback: list = field(default_factory=list)  # (score, conversations)
+    comments: list = field(default_factory=list)  # masked, sorted (not in time order)
+    quarterly: list = field(default_factory=list)  # (quarter, cohort, enquiries, intakes submitted)
 
     def intake_conversion(self) -> tuple[int, int]:
         row = next(r for r in self.checks if r[0] == "intake")
@@ -153,24 +162,33 @@ def rows(report: Report) -> list[tuple[str, str, str, str]]:
     """(section, period, label, value) with small numbers suppressed: the CSV, and the printed table."""
     period = f"{report.start.isoformat()} to {report.end.isoformat()}"
     out = [("summary", period, "conversations", shown(report.conversations))]
-    out += [("conversations per week", f"week starting {w.isoformat()}", "conversations", shown(n))
-            for w, n in report.weekly]
+    out += [
+        ("conversations per week", f"week starting {w.isoformat()}", "conversations", shown(n))
+        for w, n in report.weekly
+    ]
     out += [("top topics", period, t, shown(n)) for t, n in report.topics]
     for check, started, finished in report.checks:
-        out += [("guides", period, f"{check} started", shown(started)),
-                ("guides", period, f"{check} finished", shown(finished))]
+        out += [
+            ("guides", period, f"{check} started", shown(started)),
+            ("guides", period, f"{check} finished", shown(finished)),
+        ]
     out += [("eligibility results", period, RESULT_GROUPS[g], shown(n)) for g, n in report.results]
     out += [("ways to manage the money suggested", period, w, shown(n)) for w, n in report.suggested]
     out += [("outcomes", period, "outcomes drafted", shown(report.outcomes_drafted))]
     submitted, started = report.intake_conversion()
-    out += [("intake", period, "started", shown(started)), ("intake", period, "submitted", shown(submitted)),
-            ("intake", period, "conversion", rate(submitted, started))]
-    out += [("understanding", period, "messages", shown(report.messages)),
-            ("understanding", period, "not understood", shown(report.fallbacks)),
-            ("understanding", period, "fallback rate", rate(report.fallbacks, report.messages)),
-            ("understanding", period, "not sure, did you mean offered", shown(report.unsure)),
-            ("understanding", period, "could not answer (something else)", shown(report.unanswered)),
-            ("understanding", period, "asked for a person", shown(report.handoffs))]
+    out += [
+        ("intake", period, "started", shown(started)),
+        ("intake", period, "submitted", shown(submitted)),
+        ("intake", period, "conversion", rate(submitted, started)),
+    ]
+    out += [
+        ("understanding", period, "messages", shown(report.messages)),
+        ("understanding", period, "not understood", shown(report.fallbacks)),
+        ("understanding", period, "fallback rate", rate(report.fallbacks, report.messages)),
+        ("understanding", period, "not sure, did you mean offered", shown(report.unsure)),
+        ("understanding", period, "could not answer (something else)", shown(report.unanswered)),
+        ("understanding", period, "asked for a person", shown(report.handoffs)),
+    ]
     out += [("feedback", period, FEEDBACK_SCORES[s], shown(n)) for s, n in report.feedback]
     out += [("feedback", period, "comments", shown(len(report.comments)))]
     out += [("quarterly by cohort", q, f"{COHORTS[c]}: enquiries", shown(e)) for q, c, e, _ in report.quarterly]
@@ -179,8 +197,11 @@ def rows(report: Report) -> list[tuple[str, str, str, str]]:
 
 
 def as_text(report: Report) -> str:
-    lines = [f"Personal health budget assistant: {report.area}, {report.start.isoformat()} to {report.end.isoformat()}",
-             "Counts are of conversations; 1 to 4 are shown as <5.", ""]
+    lines = [
+        f"Personal health budget assistant: {report.area}, {report.start.isoformat()} to {report.end.isoformat()}",
+        "Counts are of conversations; 1 to 4 are shown as <5.",
+        "",
+    ]
     section = None
     for sec, period, label, value in rows(report):
         if sec != section:
@@ -216,8 +237,9 @@ def _bars(ax, labels, counts, title, horizontal=False):
         else:
             ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), text, ha="center", va="bottom", fontsize=8)
     (ax.set_yticks if horizontal else ax.set_xticks)(range(len(labels)))
-    (ax.set_yticklabels if horizontal else ax.set_xticklabels)(labels, fontsize=8,
-                                                               **({} if horizontal else {"rotation": 30, "ha": "right"}))
+    (ax.set_yticklabels if horizontal else ax.set_xticklabels)(
+        labels, fontsize=8, **({} if horizontal else {"rotation": 30, "ha": "right"})
+    )
     if horizontal:
         ax.invert_yaxis()
     ax.set_title(title, fontsize=10)
@@ -231,16 +253,32 @@ def write_chart(report: Report, path: pathlib.Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    _bars(axes[0][0], [w.strftime("%d %b") for w, _ in report.weekly], [n for _, n in report.weekly],
-          "Conversations per week")
-    _bars(axes[0][1], [t for t, _ in report.topics] or ["(none)"], [n for _, n in report.topics] or [0],
-          "Top topics (conversations)", horizontal=True)
-    _bars(axes[1][0], [RESULT_GROUPS[g] for g, _ in report.results], [n for _, n in report.results],
-          "Eligibility check results")
-    _bars(axes[1][1], [FEEDBACK_SCORES[s] for s, _ in report.feedback], [n for _, n in report.feedback],
-          "Did it help? (feedback)")
-    fig.suptitle(f"{report.area}: {report.start.isoformat()} to {report.end.isoformat()} "
-                 f"(counts 1 to 4 shown as <5)")
+    _bars(
+        axes[0][0],
+        [w.strftime("%d %b") for w, _ in report.weekly],
+        [n for _, n in report.weekly],
+        "Conversations per week",
+    )
+    _bars(
+        axes[0][1],
+        [t for t, _ in report.topics] or ["(none)"],
+        [n for _, n in report.topics] or [0],
+        "Top topics (conversations)",
+        horizontal=True,
+    )
+    _bars(
+        axes[1][0],
+        [RESULT_GROUPS[g] for g, _ in report.results],
+        [n for _, n in report.results],
+        "Eligibility check results",
+    )
+    _bars(
+        axes[1][1],
+        [FEEDBACK_SCORES[s] for s, _ in report.feedback],
+        [n for _, n in report.feedback],
+        "Did it help? (feedback)",
+    )
+    fig.suptitle(f"{report.area}: {report.start.isoformat()} to {report.end.isoformat()} (counts 1 to 4 shown as <5)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

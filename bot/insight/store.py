@@ -1,4 +1,5 @@
 """Write and read insight events (SQLAlchemy 1.4 in 2.0 style, the intake database)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.insight.derive import Fact
 from bot.insight.models import InsightEvent
-from bot.intake.store import database_url, engine_for
+from bot.storage.database import database_url, engine_for
 
 
 class InsightUnavailable(RuntimeError):
@@ -52,5 +53,6 @@ class InsightStore:
                 rows = connection.execute(query).mappings().all()
         except SQLAlchemyError as err:
             raise InsightUnavailable(type(err).__name__) from err
-        return [Fact(r["day"], r["conversation"], r["area"], r["kind"], r["detail"], r["value"], r["comment"])
-                for r in rows]
+        return [
+            Fact(r["day"], r["conversation"], r["area"], r["kind"], r["detail"], r["value"], r["comment"]) for r in rows
+        ]

@@ -16,6 +16,7 @@ allows (PHB_INTAKE_ALLOWED_HOSTS), so a changed area file or environment cannot
 send records to an internal or unknown host; tokens come only from variables
 named PHB_INTAKE_TOKEN_*, so an area file cannot name the master key.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +80,7 @@ def check_endpoint(area_id: str, url: str, allowed: frozenset[str]) -> None:
     if parts.username or parts.password:
         raise EndpointRefused(f"{area_id}: the intake endpoint must not carry a user name or password")
     if _host(url) not in allowed:
-        raise EndpointRefused(f"{area_id}: the intake endpoint's host {_host(url)} is not in "
-                              f"{ALLOWED_HOSTS_VARIABLE}")
+        raise EndpointRefused(f"{area_id}: the intake endpoint's host {_host(url)} is not in {ALLOWED_HOSTS_VARIABLE}")
 
 
 def token_from(environ: dict, area_id: str, variable: str | None) -> str | None:
@@ -129,8 +129,10 @@ def _formats_override(environ) -> dict:
     formats = json.loads(text) if text else {}
     for area_id, value in formats.items():
         if value not in INTAKE_FORMATS:
-            raise ValueError(f"{FORMATS_VARIABLE}: the format for {area_id} must be one of "
-                             f"{', '.join(INTAKE_FORMATS)}, not {value!r}")
+            raise ValueError(
+                f"{FORMATS_VARIABLE}: the format for {area_id} must be one of "
+                f"{', '.join(INTAKE_FORMATS)}, not {value!r}"
+            )
     return formats
 
 
@@ -164,18 +166,32 @@ class RelayReport:
     errors: list = field(default_factory=list)  # (reference, why): no personal data
 
 
-def relay_once(store: IntakeStore, settings: RelaySettings, now: dt.datetime | None = None,
-               http: requests.Session | None = None, rand: Callable[[], float] = random.random) -> RelayReport:
+def relay_once(
+    store: IntakeStore,
+    settings: RelaySettings,
+    now: dt.datetime | None = None,
+    http: requests.Session | None = None,
+    rand: Callable[[], float] = random.random,
+) -> RelayReport:
     """Post every record that is due now. Safe to run from several processes at once."""
     now = now or utc_now()
     http = http or requests.Session()
     report = RelayReport()
     with store.session() as s:
-        due = s.execute(
-            select(OutboxRow.id).where(OutboxRow.status == models.PENDING, OutboxRow.next_attempt_at <= now,
-                                       or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
-            .order_by(OutboxRow.next_attempt_at).limit(settings.batch)
-        ).scalars().all()
+        due = (
+            s.execute(
+                select(OutboxRow.id)
+                .where(
+                    OutboxRow.status == models.PENDING,
+                    OutboxRow.next_attempt_at <= now,
+                    or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now),
+                )
+                .order_by(OutboxRow.next_attempt_at)
+                .limit(settings.batch)
+            )
+            .scalars()
+            .all()
+        )
     for row_id in due:
         _deliver(store, settings, row_id, now, http, rand, report)
     return report
@@ -185,9 +201,14 @@ def _claim(store: IntakeStore, row_id: int, now: dt.datetime) -> bool:
     """Take the row's lease; False when another relay holds it or it is no longer pending."""
     with store.session() as s:
         taken = s.execute(
-            update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == models.PENDING,
-                                    or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
-            .values(lease_until=now + LEASE).execution_options(synchronize_session=False)
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == row_id,
+                OutboxRow.status == models.PENDING,
+                or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now),
+            )
+            .values(lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
         ).rowcount
     return taken == 1
 
@@ -224,8 +245,14 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
         headers["Authorization"] = f"Bearer {endpoint.token}"
     response, why = None, None
     try:
-        response = http.post(endpoint.url, data=data, headers=headers, timeout=settings.timeout,
-                             allow_redirects=False, verify=settings.verify)
+        response = http.post(
+            endpoint.url,
+            data=data,
+            headers=headers,
+            timeout=settings.timeout,
+            allow_redirects=False,
+            verify=settings.verify,
+        )
     except requests.RequestException as err:
         why = type(err).__name__
     if response is not None and 200 <= response.status_code < 300:
@@ -242,8 +269,9 @@ def _deliver(store, settings, row_id, now, http, rand, report) -> None:
     with store.session() as s:
         row = s.get(OutboxRow, row_id)
         attempts = row.attempts + 1
-        wait = retry_after(response, settings.max_delay) or backoff(attempts, settings.base_delay,
-                                                                    settings.max_delay, rand)
+        wait = retry_after(response, settings.max_delay) or backoff(
+            attempts, settings.base_delay, settings.max_delay, rand
+        )
         row.attempts, row.last_error, row.lease_until = attempts, why, None
         row.next_attempt_at = now + dt.timedelta(seconds=wait)
     report.retried += 1
@@ -281,6 +309,9 @@ def requeue(store: IntakeStore, reference: str, now: dt.datetime | None = None) 
         record_id = s.execute(select(IntakeRecord.id).where(IntakeRecord.reference == reference)).scalar()
         if record_id is None:
             return False
-        s.execute(update(OutboxRow).where(OutboxRow.record_id == record_id)
-                  .values(status=models.PENDING, next_attempt_at=now, lease_until=None))
+        s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.record_id == record_id)
+            .values(status=models.PENDING, next_attempt_at=now, lease_until=None)
+        )
         return True

@@ -10,6 +10,7 @@ every resource with fhirclient's R4 models too. docs/intake-formats.md explains 
 Pure: no database, no Rasa. `python -m bot.intake.fhir questionnaire` prints the Questionnaire
 (committed as docs/fhir/questionnaire.json).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,9 @@ from fhir.resources.identifier import Identifier
 from fhir.resources.patient import Patient, PatientCommunication, PatientContact
 from fhir.resources.questionnaire import Questionnaire, QuestionnaireItem
 from fhir.resources.questionnaireresponse import (
-    QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer,
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+    QuestionnaireResponseItemAnswer,
 )
 from fhir.resources.reference import Reference
 from fhir.resources.servicerequest import ServiceRequest
@@ -116,11 +119,16 @@ def _if_none_exist(urn: str) -> str:
 
 # ------------------------------------------------------------------------------- the Patient
 
+
 def _nhs_number(value: str) -> Identifier:
-    status = CodeableConcept(coding=[Coding(system=NHS_NUMBER_VERIFICATION_CODES, code="02",
-                                            display="Number present but not traced")])
-    return Identifier(system=NHS_NUMBER_SYSTEM, value="".join(value.split()),
-                      extension=[Extension(url=NHS_NUMBER_VERIFICATION, valueCodeableConcept=status)])
+    status = CodeableConcept(
+        coding=[Coding(system=NHS_NUMBER_VERIFICATION_CODES, code="02", display="Number present but not traced")]
+    )
+    return Identifier(
+        system=NHS_NUMBER_SYSTEM,
+        value="".join(value.split()),
+        extension=[Extension(url=NHS_NUMBER_VERIFICATION, valueCodeableConcept=status)],
+    )
 
 
 def _how_to_contact(details: dict) -> tuple[list, str | None]:
@@ -129,8 +137,7 @@ def _how_to_contact(details: dict) -> tuple[list, str | None]:
     if not detail:
         return [], None
     if method in ("phone", "text"):
-        return [ContactPoint(system="phone", value=detail, use="mobile" if method == "text" else None,
-                             rank=1)], None
+        return [ContactPoint(system="phone", value=detail, use="mobile" if method == "text" else None, rank=1)], None
     if method == "email":
         return [ContactPoint(system="email", value=detail, rank=1)], None
     if method == "post":
@@ -153,9 +160,13 @@ def patient(row, urn: str) -> Patient:
     contact = None
     if by_someone_else and (telecom or address_text):
         relationship = _given(details, "relationship")
-        contact = [PatientContact(relationship=[CodeableConcept(text=relationship)] if relationship else None,
-                                  telecom=telecom or None,
-                                  address=Address(text=address_text) if address_text else None)]
+        contact = [
+            PatientContact(
+                relationship=[CodeableConcept(text=relationship)] if relationship else None,
+                telecom=telecom or None,
+                address=Address(text=address_text) if address_text else None,
+            )
+        ]
         telecom, address_text = [], None
     address = None
     if postcode or address_text:
@@ -172,11 +183,13 @@ def patient(row, urn: str) -> Patient:
         address=address,
         contact=contact,
         communication=[PatientCommunication(language=CodeableConcept(text=language), preferred=True)]
-        if language else None,
+        if language
+        else None,
     )
 
 
 # ------------------------------------------------------------------ the answers, in plain words
+
 
 def _answer_items(rows) -> list[QuestionnaireResponseItem]:
     """One item per row; rows sharing a key (the outcomes) are one item with an answer each,
@@ -194,8 +207,11 @@ def _answer_items(rows) -> list[QuestionnaireResponseItem]:
         # ("they", "Outcome 2", an area's own local offer question) stay in the answer where needed.
         values = [f"{r.label}: {r.value}" if r.key == "check.local_group" else r.value for r in same]
         answers = [QuestionnaireResponseItemAnswer(valueString=v) for v in values if v.strip()]
-        items.append(QuestionnaireResponseItem(linkId=same[0].key, text=texts.get(same[0].key, same[0].label),
-                                               answer=answers or None))
+        items.append(
+            QuestionnaireResponseItem(
+                linkId=same[0].key, text=texts.get(same[0].key, same[0].label), answer=answers or None
+            )
+        )
     return items
 
 
@@ -203,8 +219,10 @@ def questionnaire_response(row, urns: dict) -> QuestionnaireResponse:
     """Every part of the record in the words the person saw ("Not sure", "Not asked"),
     one group per section of "check your answers"."""
     texts = _item_texts()
-    items = [QuestionnaireResponseItem(linkId=s.key, text=texts.get(s.key, s.title), item=_answer_items(s.rows))
-             for s in record_sections(row)]
+    items = [
+        QuestionnaireResponseItem(linkId=s.key, text=texts.get(s.key, s.title), item=_answer_items(s.rows))
+        for s in record_sections(row)
+    ]
     return QuestionnaireResponse(
         identifier=_uri_identifier(urns["QuestionnaireResponse"]),
         questionnaire=f"{QUESTIONNAIRE_URL}|{questionnaire_version()}",
@@ -233,8 +251,7 @@ def consent(row, urns: dict) -> Consent:
     return Consent(
         identifier=[_uri_identifier(urns["Consent"])],
         status="active",
-        scope=CodeableConcept(coding=[Coding(system=CONSENT_SCOPE, code="patient-privacy",
-                                             display="Privacy Consent")]),
+        scope=CodeableConcept(coding=[Coding(system=CONSENT_SCOPE, code="patient-privacy", display="Privacy Consent")]),
         category=[CodeableConcept(text=CONSENT_TEXT)],
         patient=Reference(reference=urns["Patient"]),
         dateTime=_utc(row.consent_at),
@@ -247,23 +264,26 @@ def service_request(row, reference: str, urns: dict) -> ServiceRequest:
     """The referral itself: a proposal that the team contact the person. No clinical code is
     claimed: the request is described in words."""
     return ServiceRequest(
-        identifier=[_uri_identifier(record_urn(row.id)),
-                    Identifier(type=CodeableConcept(text=REFERENCE_TEXT), value=reference)],
+        identifier=[
+            _uri_identifier(record_urn(row.id)),
+            Identifier(type=CodeableConcept(text=REFERENCE_TEXT), value=reference),
+        ],
         status="active",
         intent="proposal",
         code=CodeableConcept(text=REFERRAL_TEXT),
         subject=Reference(reference=urns["Patient"]),
         authoredOn=_utc(row.created_at),
         requester=(_filled_in_by(row) or [None])[0],
-        supportingInfo=[Reference(reference=urns["QuestionnaireResponse"]),
-                        Reference(reference=urns["Consent"])],
+        supportingInfo=[Reference(reference=urns["QuestionnaireResponse"]), Reference(reference=urns["Consent"])],
     )
 
 
 def _entry(urn: str, resource, if_none_exist: str) -> BundleEntry:
-    return BundleEntry(fullUrl=urn, resource=resource,
-                       request=BundleEntryRequest(method="POST", url=resource.resource_type,
-                                                  ifNoneExist=if_none_exist))
+    return BundleEntry(
+        fullUrl=urn,
+        resource=resource,
+        request=BundleEntryRequest(method="POST", url=resource.resource_type, ifNoneExist=if_none_exist),
+    )
 
 
 def bundle_model(row, reference: str) -> Bundle:
@@ -299,9 +319,14 @@ def ndjson(records: Iterable) -> str:
 
 # ------------------------------------------------------------------------ the Questionnaire
 
+
 def _item(link_id: str, text: str, repeats: bool = False) -> QuestionnaireItem:
-    return QuestionnaireItem(linkId=link_id, text=text, type="text" if link_id in LONG_ANSWERS else "string",
-                             repeats=True if repeats else None)
+    return QuestionnaireItem(
+        linkId=link_id,
+        text=text,
+        type="text" if link_id in LONG_ANSWERS else "string",
+        repeats=True if repeats else None,
+    )
 
 
 def _numbered(template: str) -> str:
@@ -325,23 +350,29 @@ def _sections() -> list[tuple[str, str, list[QuestionnaireItem]]]:
             check.append(_item("check.local_group", LOCAL_GROUP_TEXT, repeats=True))
             continue
         check.append(_item(f"check.{question}", first_question(eligibility_question(question, {}, None))))
-    check += [_item("check.result", w["result"]), _item("check.why", w["why"]),
-              _item("check.to_find_out", w["to_find_out"])]
+    check += [
+        _item("check.result", w["result"]),
+        _item("check.why", w["why"]),
+        _item("check.to_find_out", w["to_find_out"]),
+    ]
     parts = {
         "check": check,
         "money": [_item("money.preferred", w["money_preferred"]), _item("money.suggested", w["money_suggested"])],
         "outcomes": [_item("outcomes.outcome", _numbered(w["outcome"]), repeats=True)],
     }
-    out = [("about_you", titles["about_you"], [_item(k, fields[k]["label"]) for k in ABOUT_YOU]),
-           ("contact", titles["contact"], [_item(k, fields[k]["label"]) for k in CONTACT])]
+    out = [
+        ("about_you", titles["about_you"], [_item(k, fields[k]["label"]) for k in ABOUT_YOU]),
+        ("contact", titles["contact"], [_item(k, fields[k]["label"]) for k in CONTACT]),
+    ]
     out += [(part, titles[part], parts[part] + not_asked_or_left_out(part)) for part in PARTS]
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def _questionnaire_items() -> tuple:
-    return tuple(QuestionnaireItem(linkId=key, text=title, type="group", item=items)
-                 for key, title, items in _sections())
+    return tuple(
+        QuestionnaireItem(linkId=key, text=title, type="group", item=items) for key, title, items in _sections()
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -361,24 +392,29 @@ def _item_texts() -> dict:
         for i in items or ():
             found[i.linkId] = i.text
             walk(i.item)
+
     walk(_questionnaire_items())
     return found
 
 
 def questionnaire() -> dict:
     """Our questions as a FHIR Questionnaire: every linkId a QuestionnaireResponse can use."""
-    return json.loads(Questionnaire(
-        id="phb-intake",
-        url=QUESTIONNAIRE_URL,
-        version=questionnaire_version(),
-        name=QUESTIONNAIRE_NAME,
-        title=QUESTIONNAIRE_TITLE,
-        status="active",
-        subjectType=["Patient"],
-        description=("What a person leaves for their area's NHS personal health budget team through the "
-                     "assistant, in the words they saw. Every answer is text."),
-        item=list(_questionnaire_items()),
-    ).json())
+    return json.loads(
+        Questionnaire(
+            id="phb-intake",
+            url=QUESTIONNAIRE_URL,
+            version=questionnaire_version(),
+            name=QUESTIONNAIRE_NAME,
+            title=QUESTIONNAIRE_TITLE,
+            status="active",
+            subjectType=["Patient"],
+            description=(
+                "What a person leaves for their area's NHS personal health budget team through the "
+                "assistant, in the words they saw. Every answer is text."
+            ),
+            item=list(_questionnaire_items()),
+        ).json()
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,7 @@ given, like the other guides. Nothing personal is asked until `consent` is
 removed, with any answers that depend on it, so the guide asks it again and
 then comes back to the review.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,17 @@ import secrets
 
 import yaml
 
-from bot.answers import DONT_KNOW, MAX_ANSWER_CHARS, choose, has, looks_like_question, norm, says_dont_know
+from bot.answers import (
+    ASKED_WHY,
+    DONT_KNOW,
+    MAX_ANSWER_CHARS,
+    Reading,
+    choose,
+    has,
+    looks_like_question,
+    norm,
+    says_dont_know,
+)
 from bot.areas import DEFAULT_AREA_ID, areas_for_choice, resolve_area
 from bot.intake import validate
 
@@ -34,6 +45,9 @@ CONSENT_RECORD = "consent_record"
 DEPENDS_ON = {"relationship": "filled_by", "contact_detail": "contact_method", "language": "communication_needs"}
 # Questions where "I don't know" is a fine answer; the others explain why they are needed.
 OPTIONAL = {"date_of_birth", "nhs_number", "postcode", "best_time", "communication_needs", "anything_else"}
+# Why a message is not an answer, beside ASKED_WHY and the error codes of content/intake.yml: the
+# person said "I don't know" to a question the team needs (each question says why it is needed).
+REQUIRED = "required"
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,8 +69,16 @@ def questions(answers: dict, area_known: bool) -> list[str]:
     qs.append("filled_by")
     if answers.get("filled_by") in ("family", "professional"):
         qs.append("relationship")
-    qs += ["name", "date_of_birth", "nhs_number", "postcode", "contact_method", "contact_detail", "best_time",
-           "communication_needs"]
+    qs += [
+        "name",
+        "date_of_birth",
+        "nhs_number",
+        "postcode",
+        "contact_method",
+        "contact_detail",
+        "best_time",
+        "communication_needs",
+    ]
     if "interpreter" in (answers.get("communication_needs") or "").split(","):
         qs.append("language")
     qs += ["anything_else", "review"]
@@ -115,8 +137,13 @@ def _part_request(clean: str) -> str | None:
     when a part is asked about but not named; None when no part is asked about."""
     review = spec("review")
     parts = content()["record"]["parts"]
-    found = choose(clean, [{"value": p, "label": review["leave_out"]["label"].format(part=s["name"]),
-                            "words": s["words"]} for p, s in parts.items()])
+    found = choose(
+        clean,
+        [
+            {"value": p, "label": review["leave_out"]["label"].format(part=s["name"]), "words": s["words"]}
+            for p, s in parts.items()
+        ],
+    )
     leave = any(has(clean, w) for w in review["leave_out"]["words"])
     put_back = any(has(clean, w) for w in review["put_back"]["words"])
     negative = any(has(clean, w) for w in review["negative_words"])
@@ -163,8 +190,12 @@ def parse(question: str, text: str, answers: dict, area_known: bool, today: dt.d
         # "Yes that's correct, send it": "correct" is a change word only with an answer named
         # ("correct my postcode") or a "no" beside it ("no, that's not right").
         names_a_field = _names_a_field(clean)
-        if (change == CHANGE_PREFIX and confirmed and not names_a_field
-                and not any(has(clean, w) for w in spec("review")["not_words"])):
+        if (
+            change == CHANGE_PREFIX
+            and confirmed
+            and not names_a_field
+            and not any(has(clean, w) for w in spec("review")["not_words"])
+        ):
             return validate.valid(CONFIRM)
         if change == CHANGE_PREFIX:
             return validate.invalid("change_which")
@@ -220,10 +251,12 @@ def _typed_contact(text: str) -> str | None:
     return None
 
 
-_TIME_WORDS = re.compile(r"\d|\b(am|pm|noon|midday|lunch|lunchtime|morning|mornings|afternoon|afternoons|evening|"
-                         r"evenings|night|weekday|weekdays|weekend|weekends|monday|tuesday|wednesday|thursday|"
-                         r"friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|"
-                         r"before|after|between|early|late|o'clock|oclock|today|tomorrow)\b")
+_TIME_WORDS = re.compile(
+    r"\d|\b(am|pm|noon|midday|lunch|lunchtime|morning|mornings|afternoon|afternoons|evening|"
+    r"evenings|night|weekday|weekdays|weekend|weekends|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|"
+    r"before|after|between|early|late|o'clock|oclock|today|tomorrow)\b"
+)
 
 
 # Where a detail sits inside a sentence ("it's ME14 1XX", "call me on 07700 900123").
@@ -269,8 +302,11 @@ def _check(question: str, text: str, answers: dict, today: dt.date) -> validate.
 
 def _communication_needs(clean: str, text: str) -> validate.Checked:
     """One or more needs ("large print and BSL"), "none", or the person's own words."""
-    needs = [o["value"] for o in options("communication_needs") if o["value"] != "none"
-             and any(has(clean, w) for w in [o["label"], *o["words"]])]
+    needs = [
+        o["value"]
+        for o in options("communication_needs")
+        if o["value"] != "none" and any(has(clean, w) for w in [o["label"], *o["words"]])
+    ]
     if needs:
         return validate.valid(",".join(needs))
     if choose(clean, options("communication_needs")) == "none":
@@ -279,31 +315,31 @@ def _communication_needs(clean: str, text: str) -> validate.Checked:
     return validate.valid("other:" + checked.value) if checked.ok else checked
 
 
-def understand(question: str, text: str, answers: dict, area_known: bool, nlu_says_question: bool,
-               today: dt.date) -> tuple[str, str | None]:
-    """('answer', value), ('question', None) to answer an FAQ first, or ('unclear', why).
-
-    `why` is 'why:<question>' when the person asked why we need it, or an error
-    code from content/intake.yml `errors`.
+def understand(
+    question: str, text: str, answers: dict, area_known: bool, nlu_says_question: bool, today: dt.date
+) -> Reading:
+    """An answer, a question to answer as an FAQ first, or unclear with its problem: ASKED_WHY
+    (the person asked why we need it), REQUIRED ("I don't know" to a question the team needs),
+    or an error code from content/intake.yml `errors`.
     """
     clean = norm(text)
     if says_why(clean) and len(clean) < 60:
-        return "unclear", "why:" + question
+        return Reading.unclear(ASKED_WHY, about=question)
     if len(text or "") > max(MAX_ANSWER_CHARS, spec(question).get("max_chars", 0) + 20):
-        return "unclear", "too_long"
+        return Reading.unclear("too_long")
     needed = question not in OPTIONAL and "required" in spec(question)
     dont_know = needed and says_dont_know(clean, content()["dont_know_words"])
     if dont_know and not options(question):
         # Before the check: "I don't know" would otherwise pass as a name or a relationship.
-        return "unclear", "required:" + question
+        return Reading.unclear(REQUIRED, about=question)
     checked = parse(question, text, answers, area_known, today)
     # Only a message that reads as a question is answered as one: "1/1/2031" (a date in
     # the future) may look like an FAQ to the NLU, but it needs "that date is in the future".
     if nlu_says_question and looks_like_question(text):
-        return "question", None
+        return Reading.question()
     if checked.ok:
-        return "answer", checked.value
-    return "unclear", "required:" + question if dont_know else checked.error
+        return Reading.answer(checked.value)
+    return Reading.unclear(REQUIRED, about=question) if dont_know else Reading.unclear(checked.error)
 
 
 def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
@@ -312,9 +348,12 @@ def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
     if question == "consent":
         answers = {k: v for k, v in answers.items() if k != CONSENT_RECORD}
         if value == AGREE:
-            record = {"at": now.isoformat(timespec="seconds"), "notice": content()["privacy_notice_version"],
-                      # The record's id, fixed now so that sending twice makes one record.
-                      "id": secrets.token_hex(16)}
+            record = {
+                "at": now.isoformat(timespec="seconds"),
+                "notice": content()["privacy_notice_version"],
+                # The record's id, fixed now so that sending twice makes one record.
+                "id": secrets.token_hex(16),
+            }
             return {CONSENT_RECORD: record, **answers, question: value}
         return {**answers, question: value}
     if question == "contact_method" and DETAIL_MARK in value:
@@ -328,7 +367,7 @@ def store(answers: dict, question: str, value: str, now: dt.datetime) -> dict:
         # First, so "go back" (which takes the last answer away) never puts a part back unseen.
         return {LEFT_OUT: sorted(left), **kept} if left else kept
     if question == "review" and value.startswith(CHANGE_PREFIX):
-        field = value[len(CHANGE_PREFIX):]
+        field = value[len(CHANGE_PREFIX) :]
         dropped = {field, "review"} | {q for q, parent in DEPENDS_ON.items() if parent == field}
         return {k: v for k, v in answers.items() if k not in dropped}
     return {**answers, question: value}
@@ -372,8 +411,7 @@ def show(question: str, value: str, answers: dict) -> str:
         return validate.show_phone(value)
     if question == "communication_needs":
         labels = {o["value"]: o["label"] for o in options(question)}
-        return ", ".join(labels.get(v, v[len("other:"):] if v.startswith("other:") else v)
-                         for v in value.split(","))
+        return ", ".join(labels.get(v, v[len("other:") :] if v.startswith("other:") else v) for v in value.split(","))
     if question == "anything_else" and not value:
         return content()["none_given"]
     labels = {o["value"]: o["label"] for o in options(question)}

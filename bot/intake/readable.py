@@ -4,6 +4,7 @@
 through `sections`, so the team sees the same labels as the person, never our codes.
 Each row has a stable key (the FHIR linkId and the CSV column's id).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,13 +69,19 @@ def check_rows(answers: dict | None, area_id: str | None, result: str | None = N
     rows = []
     # In the order the check asks them: stored answers come back with their keys sorted.
     order = list(eligibility_content()["questions"])
-    for question in sorted(answers, key=lambda q: (order.index(_check_key(q)) if _check_key(q) in order
-                                                  else len(order), q)):
+    for question in sorted(
+        answers, key=lambda q: (order.index(_check_key(q)) if _check_key(q) in order else len(order), q)
+    ):
         value = answers[question]
         if question == "area":
             continue
-        rows.append(Row(f"check.{_check_key(question)}", first_question(_question(question, answers, area)),
-                        _check_value(question, value, area)))
+        rows.append(
+            Row(
+                f"check.{_check_key(question)}",
+                first_question(_question(question, answers, area)),
+                _check_value(question, value, area),
+            )
+        )
     headline, why, settle = explained(answers, area, result)
     w = _words()
     rows.append(Row("check.result", w["result"], headline))
@@ -89,9 +96,12 @@ def _question(question: str, answers: dict, area) -> str:
     """The question as asked; a local offer question from the area that has it (an area file may
     have changed since), or plain words when no area has it any more."""
     if question.startswith(LOCAL_PREFIX):
-        group = question[len(LOCAL_PREFIX):]
-        owners = [a for a in (area, *all_areas().values())
-                  if a is not None and any(g.id == group and g.question for g in a.local_offer_groups)]
+        group = question[len(LOCAL_PREFIX) :]
+        owners = [
+            a
+            for a in (area, *all_areas().values())
+            if a is not None and any(g.id == group and g.question for g in a.local_offer_groups)
+        ]
         if not owners:
             return _words()["local_offer_question"]
         area = owners[0]
@@ -134,12 +144,12 @@ def _way_names() -> dict:
 
 
 def outcome_rows(outcomes: list) -> tuple[Row, ...]:
-    return tuple(Row("outcomes.outcome", _words()["outcome"].format(n=n), text)
-                 for n, text in enumerate(outcomes or [], start=1))
+    return tuple(
+        Row("outcomes.outcome", _words()["outcome"].format(n=n), text) for n, text in enumerate(outcomes or [], start=1)
+    )
 
 
-def sections(answers: dict, parts: Parts, area_id: str | None, *, every: bool = False,
-             left_out=()) -> list[Section]:
+def sections(answers: dict, parts: Parts, area_id: str | None, *, every: bool = False, left_out=()) -> list[Section]:
     """The record in plain words, grouped as the person saw it at "check your answers".
 
     `every` (the team's copy) shows every row, "Not asked" where a question was never asked;
@@ -150,8 +160,10 @@ def sections(answers: dict, parts: Parts, area_id: str | None, *, every: bool = 
         # The area decides which team gets the record: always shown, however it became known.
         answers = {"area": area_id, **answers}
     about = "about_them" if answers.get("filled_by") in ("family", "professional") else "about_you"
-    out = [Section("about_you", titles[about], detail_rows(ABOUT_YOU, answers, every)),
-           Section("contact", titles["contact"], detail_rows(CONTACT, answers, every))]
+    out = [
+        Section("about_you", titles[about], detail_rows(ABOUT_YOU, answers, every)),
+        Section("contact", titles["contact"], detail_rows(CONTACT, answers, every)),
+    ]
     found = {
         "check": check_rows(parts.eligibility_answers, area_id, parts.eligibility_result),
         "money": money_rows(parts.money_preferred, parts.money_suggested),
@@ -173,8 +185,14 @@ def record_sections(row) -> list[Section]:
     """A stored record (or a Record) as the team reads it: every part, nothing in code."""
     details = dict(row.details or {})
     details["area"] = row.area
-    parts = Parts(row.eligibility_answers, row.eligibility_result, list(row.eligibility_reasons or []),
-                  row.money_preferred, list(row.money_suggested or []), list(row.outcomes or []))
+    parts = Parts(
+        row.eligibility_answers,
+        row.eligibility_result,
+        list(row.eligibility_reasons or []),
+        row.money_preferred,
+        list(row.money_suggested or []),
+        list(row.outcomes or []),
+    )
     return sections(details, parts, row.area, every=True, left_out=details.get(LEFT_OUT, ()))
 
 

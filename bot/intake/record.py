@@ -1,19 +1,32 @@
 """Build an intake record from a finished conversation. Pure: no database, no Rasa."""
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
-from bot.intake.crypto import conversation_hash
+from bot.storage.crypto import conversation_hash
 from bot.intake.questions import CONSENT_RECORD, LEFT_OUT
 
 # The person's details, in the order staff read them.
-DETAIL_FIELDS = ("filled_by", "relationship", "name", "date_of_birth", "nhs_number", "postcode", "contact_method",
-                 "contact_detail", "best_time", "communication_needs", "language", "anything_else",
-                 # The names of the parts the person chose not to send (never their content), so the
-                 # team reads "left out" rather than "not asked".
-                 LEFT_OUT)
+DETAIL_FIELDS = (
+    "filled_by",
+    "relationship",
+    "name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "contact_method",
+    "contact_detail",
+    "best_time",
+    "communication_needs",
+    "language",
+    "anything_else",
+    # The names of the parts the person chose not to send (never their content), so the
+    # team reads "left out" rather than "not asked".
+    LEFT_OUT,
+)
 
 # Short, with no characters that are easily confused when read out or written down
 # (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V).
@@ -32,6 +45,7 @@ PARTS = ("check", "money", "outcomes")
 @dataclass(frozen=True)
 class Parts:
     """What the eligibility check, the money guide and the outcomes coach found."""
+
     eligibility_answers: dict | None = None
     eligibility_result: str | None = None
     eligibility_reasons: list = field(default_factory=list)
@@ -42,9 +56,11 @@ class Parts:
     def present(self) -> tuple[str, ...]:
         """The parts there is something to send for, in the order shown."""
         # The check only once it has a result: a check stopped half way is neither shown nor sent.
-        found = {"check": bool(self.eligibility_answers and self.eligibility_result),
-                 "money": bool(self.money_preferred or self.money_suggested),
-                 "outcomes": bool(self.outcomes)}
+        found = {
+            "check": bool(self.eligibility_answers and self.eligibility_result),
+            "money": bool(self.money_preferred or self.money_suggested),
+            "outcomes": bool(self.outcomes),
+        }
         return tuple(p for p in PARTS if found[p])
 
     def without(self, left_out) -> "Parts":
@@ -65,6 +81,7 @@ class Parts:
 @dataclass(frozen=True, kw_only=True)
 class Record(Parts):
     """A confirmed intake: the person's details and what the other guides found (Parts)."""
+
     id: str
     area: str
     created_at: dt.datetime
@@ -75,10 +92,20 @@ class Record(Parts):
     details: dict
 
 
-def build_record(answers: dict, *, area: str, conversation_id: str, channel: str | None, now: dt.datetime,
-                 eligibility_answers: dict | None = None, eligibility_result: str | None = None,
-                 eligibility_reasons: list | None = None, money_preferred: str | None = None,
-                 money_suggested: list | None = None, outcomes: list | None = None) -> Record:
+def build_record(
+    answers: dict,
+    *,
+    area: str,
+    conversation_id: str,
+    channel: str | None,
+    now: dt.datetime,
+    eligibility_answers: dict | None = None,
+    eligibility_result: str | None = None,
+    eligibility_reasons: list | None = None,
+    money_preferred: str | None = None,
+    money_suggested: list | None = None,
+    outcomes: list | None = None,
+) -> Record:
     """The record for a confirmed intake. Times are naive UTC."""
     consent = answers[CONSENT_RECORD]
     consent_at = dt.datetime.fromisoformat(consent["at"])
@@ -120,8 +147,11 @@ def payload(row, reference: str) -> dict:
         "channel": row.channel,
         "conversation_hash": row.conversation_hash,
         "details": row.details,
-        "eligibility": {"answers": row.eligibility_answers, "result": row.eligibility_result,
-                        "reasons": row.eligibility_reasons or []},
+        "eligibility": {
+            "answers": row.eligibility_answers,
+            "result": row.eligibility_result,
+            "reasons": row.eligibility_reasons or [],
+        },
         "money": {"preferred": row.money_preferred, "suggested": row.money_suggested or []},
         "outcomes": row.outcomes or [],
     }

@@ -1,23 +1,20 @@
 """What the assistant says while a person leaves their details (words from content/intake.yml)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.areas import Area
-from bot.eligibility_replies import pronouns
-from bot.intake.questions import LEFT_OUT, OPTIONAL, content, next_question, options, progress, spec, summary
+from bot.answers import ASKED_WHY, Reading
+from bot.intake.questions import LEFT_OUT, OPTIONAL, REQUIRED, content, next_question, options, progress, spec, summary
 from bot.intake.readable import Parts, part_name, sections
 from bot.messages import render
-from bot.replies import Reply, team_contacts
+from bot.replies import Reply, fill, team_contacts
 
 
 def _fill(template: str, answers: dict, **extra) -> str:
-    return " ".join(template.format(**pronouns(_as_eligibility(answers)), **extra).split())
-
-
-def _as_eligibility(answers: dict) -> dict:
     # Questions about the person use "you" when they fill it in themselves, else "they".
-    return {"who_for": "carer" if answers.get("filled_by") in ("family", "professional") else "self"}
+    return fill(template, answers.get("filled_by") in ("family", "professional"), **extra)
 
 
 def question_text(question: str, answers: dict) -> str:
@@ -38,9 +35,14 @@ def ask(question: str, answers: dict, area: Area, area_known: bool, parts: Parts
     """The question, with a button for each option, "I don't know" where that is fine, and "Why do you ask?"."""
     c = content()
     if question == "consent":
-        notice = c["privacy_notice"].format(team_name=area.team_name, retention_days=_retention(area))
-        return [Reply(text=notice, buttons=tuple(_button(o["label"]) for o in options("consent"))
-                      + (_button(c["why_label"]),))]
+        notice = c["privacy_notice"].format(
+            team_name=area.team_name, retention_days=_retention(area), chat_hours=c["conversation_retention_hours"]
+        )
+        return [
+            Reply(
+                text=notice, buttons=tuple(_button(o["label"]) for o in options("consent")) + (_button(c["why_label"]),)
+            )
+        ]
     if question == "review":
         return review(answers, parts or Parts(), area.id)
     buttons = [_button(o["label"]) for o in options(question)]
@@ -73,17 +75,19 @@ def review(answers: dict, parts: Parts = Parts(), area_id: str | None = None) ->
 
 
 def change_label(field_label: str) -> str:
-    return spec("review")["change_label"].format(field=field_label[0].lower() + field_label[1:]
-                                                  if not field_label.startswith("NHS") else field_label)
+    return spec("review")["change_label"].format(
+        field=field_label[0].lower() + field_label[1:] if not field_label.startswith("NHS") else field_label
+    )
 
 
-def not_understood(tries: int, why: str | None, answers: dict) -> Reply:
+def not_understood(tries: int, reading: Reading, answers: dict) -> Reply:
     """Why the message was not used, and what to do instead (the question is then asked again)."""
     c = content()
-    if why and why.startswith("why:"):
-        return Reply(text=" ".join(spec(why[4:])["why"].split()))
-    if why and why.startswith("required:"):
-        return Reply(text=" ".join(spec(why[9:])["required"].split()))
+    why = reading.problem
+    if why == ASKED_WHY:
+        return Reply(text=" ".join(spec(reading.about)["why"].split()))
+    if why == REQUIRED:
+        return Reply(text=" ".join(spec(reading.about)["required"].split()))
     if why in c["errors"]:
         question = _current(answers)
         limit = spec(question).get("max_chars", 0) if question else 0
@@ -112,13 +116,20 @@ def declined(area: Area, now: dt.datetime) -> list[Reply]:
 
 
 def sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
-    text = content()["sent"].format(team_name=area.team_name, reference=reference,
-                                    response_time=area.response_time or content()["response_time_unknown"])
+    text = content()["sent"].format(
+        team_name=area.team_name,
+        reference=reference,
+        response_time=area.response_time or content()["response_time_unknown"],
+    )
     replies = [Reply(text=text)]
     if area.response_time_example:
         replies.append(Reply(text=content()["response_time_example"]))
     c = content()
-    return replies + [Reply(text=c["next"], buttons=tuple(_button(b) for b in c["next_buttons"]))]
+    # The details have gone to the team: what follows starts afresh, under a new conversation id, so
+    # an id seen earlier cannot reach this conversation.
+    return replies + [
+        Reply(text=c["next"], buttons=tuple(_button(b) for b in c["next_buttons"]), new_conversation=True)
+    ]
 
 
 def already_sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
@@ -128,9 +139,12 @@ def already_sent(area: Area, reference: str, now: dt.datetime) -> list[Reply]:
 def not_saved(area: Area, now: dt.datetime) -> list[Reply]:
     c = content()
     # The urgent numbers after the team's: a failure must never leave someone without them (H1).
-    return [Reply(text=_fill(c["not_saved"], {}, team_name=area.team_name)), *team_contacts(area, now),
-            Reply(text=render("urgent_help")),
-            Reply(text=c["try_again_prompt"], buttons=({"title": c["try_again"], "payload": "/start_intake"},))]
+    return [
+        Reply(text=_fill(c["not_saved"], {}, team_name=area.team_name)),
+        *team_contacts(area, now),
+        Reply(text=render("urgent_help")),
+        Reply(text=c["try_again_prompt"], buttons=({"title": c["try_again"], "payload": "/start_intake"},)),
+    ]
 
 
 def no_team(area: Area) -> list[Reply]:

@@ -3,6 +3,7 @@
 Every part of the record is there; a question never asked says "Not asked", an "I don't know"
 says "Not sure". Nothing needs our source code to read.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,18 +46,28 @@ HEADER = ("reference", "area", "created", "consent", "notice", "channel", "statu
 def header(record, outbox) -> list[tuple[str, str]]:
     """What the team needs to know about the record itself: its reference, when and where from."""
     h = _words()["header"]
-    values = {"reference": record.reference, "area": _area_name(record.area), "created": iso(record.created_at),
-              "consent": iso(record.consent_at), "notice": record.notice_version, "channel": _words()["channels"].get(record.channel, record.channel),
-              "status": _status(outbox.status)}
+    values = {
+        "reference": record.reference,
+        "area": _area_name(record.area),
+        "created": iso(record.created_at),
+        "consent": iso(record.consent_at),
+        "notice": record.notice_version,
+        "channel": _words()["channels"].get(record.channel, record.channel),
+        "status": _status(outbox.status),
+    }
     return [(h[k], values[k]) for k in HEADER]
 
 
 def show_text(record, outbox) -> str:
     h = _words()["header"]
     lines = [f"{label}: {value}" for label, value in header(record, outbox)]
-    lines += [f"{h['attempts']}: {outbox.attempts}", f"{h['last_error']}: {outbox.last_error or h['none']}",
-              f"{h['delivered']}: {iso(outbox.delivered_at) or h['none']}",
-              f"{h['received']}: {iso(record.received_at) or h['none']}", ""]
+    lines += [
+        f"{h['attempts']}: {outbox.attempts}",
+        f"{h['last_error']}: {outbox.last_error or h['none']}",
+        f"{h['delivered']}: {iso(outbox.delivered_at) or h['none']}",
+        f"{h['received']}: {iso(record.received_at) or h['none']}",
+        "",
+    ]
     return "\n".join(lines) + as_text(record_sections(record)) + "\n"
 
 
@@ -68,10 +79,15 @@ def columns() -> list[tuple[str, str]]:
     for q in eligibility_content()["questions"]:
         if q not in ("area", "local_group"):
             cols.append((f"check.{q}", first_question(eligibility_question(q, {}, None))))
-    cols += [("check.local_group", w["local_offer_questions"]), ("check.result", w["result"]),
-             ("check.why", w["why"]), ("check.to_find_out", w["to_find_out"]),
-             ("money.preferred", w["money_preferred"]), ("money.suggested", w["money_suggested"]),
-             ("outcomes.outcome", w["sections"]["outcomes"])]
+    cols += [
+        ("check.local_group", w["local_offer_questions"]),
+        ("check.result", w["result"]),
+        ("check.why", w["why"]),
+        ("check.to_find_out", w["to_find_out"]),
+        ("money.preferred", w["money_preferred"]),
+        ("money.suggested", w["money_suggested"]),
+        ("outcomes.outcome", w["sections"]["outcomes"]),
+    ]
     return cols
 
 
@@ -86,9 +102,12 @@ def csv_row(record) -> dict[str, str]:
             value = f"{row.label}: {row.value}" if row.key == "check.local_group" else row.value
             found.setdefault(row.key, []).append(value)
     not_asked = _words()["not_asked"]
-    return {key: " | ".join(found[key]) if key in found
-            else (_words()["left_out"] if key.split(".")[0] in left_out else not_asked)
-            for key, _ in columns()}
+    return {
+        key: " | ".join(found[key])
+        if key in found
+        else (_words()["left_out"] if key.split(".")[0] in left_out else not_asked)
+        for key, _ in columns()
+    }
 
 
 def csv_text(rows) -> str:
@@ -100,6 +119,7 @@ def csv_text(rows) -> str:
     writer.writerow([safe_cell(c) for c in [*(h[k] for k in HEADER), *(label for _, label in cols)]])
     for record, outbox in rows:
         cells = csv_row(record)
-        writer.writerow([safe_cell(v) for v in [*(v for _, v in header(record, outbox)),
-                                                *(cells[key] for key, _ in cols)]])
+        writer.writerow(
+            [safe_cell(v) for v in [*(v for _, v in header(record, outbox)), *(cells[key] for key, _ in cols)]]
+        )
     return buffer.getvalue()

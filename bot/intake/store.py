@@ -5,68 +5,29 @@ DATABASE_URL chooses the database (PostgreSQL in production); by default a
 SQLite file under var/, which git ignores. The schema is made and upgraded only
 by Alembic migrations (`phb-intake migrate`, run by `make run`).
 """
+
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import os
-import pathlib
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy import Text, delete, func, literal, select, type_coerce, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import QueuePool
 
 from bot.intake import models
-from bot.intake.crypto import KeyMissing
+from bot.storage.crypto import KeyMissing
 from bot.intake.models import IntakeRecord, OutboxRow
 from bot.intake.record import Record, new_reference
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'intake.db'}"
-MIGRATIONS = pathlib.Path(__file__).resolve().parent / "migrations"
+from bot.storage import database
+from bot.storage.database import database_url, engine_for
 
 
 class StoreUnavailable(RuntimeError):
     """The record could not be saved or read: the database or the key is not there.
     Nothing was written (the transaction was rolled back)."""
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
-
-
-@functools.lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    """One engine (and connection pool) per database per process, made on first use."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # A pool of open connections: SQLAlchemy 1.4 opens a new SQLite connection for every
-        # transaction by default, and setting the pragmas below each time was 9% of the Rasa
-        # server's CPU under load (the insight broker writes here; docs/benchmarks.md).
-        pool = {} if path in ("", ":memory:") else {"poolclass": QueuePool}
-        engine = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False},
-                               hide_parameters=True, **pool)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            # Foreign keys (so erasing a record erases its outbox row) and a
-            # write-ahead log, so the relay reads while the action server writes.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
-        return engine
-    # hide_parameters: a database error's text never carries the values (a name, an NHS number),
-    # so whatever logs it cannot log them.
-    return create_engine(url, future=True, pool_pre_ping=True, connect_args={"connect_timeout": 5},
-                         hide_parameters=True)
 
 
 def utc_now() -> dt.datetime:
@@ -97,27 +58,14 @@ class IntakeStore:
     # ------------------------------------------------------------- schema
 
     def alembic_config(self, connection=None):
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.attributes["url"] = self.url
-        cfg.attributes["connection"] = connection
-        return cfg
+        return database.alembic_config(self.url, connection)
 
     def migrate(self) -> str:
         """Upgrade the schema to the newest migration; returns the revision."""
-        from alembic import command
-
-        with self.engine.begin() as connection:
-            command.upgrade(self.alembic_config(connection), "head")
-        return self.revision() or ""
+        return database.migrate(self.url)
 
     def revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
-        with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        return database.revision(self.url)
 
     # ------------------------------------------------------------- submit
 
@@ -151,22 +99,46 @@ class IntakeStore:
 
     def _insert(self, record: Record, reference: str) -> str:
         with self.session() as s:
-            s.add(IntakeRecord(
-                id=record.id, reference=reference, area=record.area, created_at=record.created_at,
-                consent_at=record.consent_at, notice_version=record.notice_version, channel=record.channel,
-                conversation_hash=record.conversation_hash, details=record.details,
-                eligibility_answers=record.eligibility_answers, eligibility_result=record.eligibility_result,
-                eligibility_reasons=record.eligibility_reasons, money_preferred=record.money_preferred,
-                money_suggested=record.money_suggested, outcomes=record.outcomes,
-            ))
-            s.add(OutboxRow(record_id=record.id, area=record.area, status=models.PENDING, attempts=0,
-                            next_attempt_at=record.created_at, created_at=record.created_at))
+            s.add(
+                IntakeRecord(
+                    id=record.id,
+                    reference=reference,
+                    area=record.area,
+                    created_at=record.created_at,
+                    consent_at=record.consent_at,
+                    notice_version=record.notice_version,
+                    channel=record.channel,
+                    conversation_hash=record.conversation_hash,
+                    details=models.bound(record.id, record.details),
+                    eligibility_answers=models.bound(record.id, record.eligibility_answers),
+                    eligibility_result=record.eligibility_result,
+                    eligibility_reasons=record.eligibility_reasons,
+                    money_preferred=record.money_preferred,
+                    money_suggested=record.money_suggested,
+                    outcomes=models.bound(record.id, record.outcomes),
+                )
+            )
+            s.add(
+                OutboxRow(
+                    record_id=record.id,
+                    area=record.area,
+                    status=models.PENDING,
+                    attempts=0,
+                    next_attempt_at=record.created_at,
+                    created_at=record.created_at,
+                )
+            )
         return reference
 
     # ------------------------------------------------------------- staff
 
-    def find(self, area: str | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
-             status: str | None = None) -> list[tuple[IntakeRecord, OutboxRow]]:
+    def find(
+        self,
+        area: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        status: str | None = None,
+    ) -> list[tuple[IntakeRecord, OutboxRow]]:
         """Records (with their outbox rows) by area, created in [since, until), and outbox status."""
         query = select(IntakeRecord, OutboxRow).join(OutboxRow, OutboxRow.record_id == IntakeRecord.id)
         if area:
@@ -181,8 +153,11 @@ class IntakeStore:
             return [tuple(row) for row in s.execute(query.order_by(IntakeRecord.created_at))]
 
     def get(self, reference: str) -> tuple[IntakeRecord, OutboxRow] | None:
-        query = (select(IntakeRecord, OutboxRow).join(OutboxRow, OutboxRow.record_id == IntakeRecord.id)
-                 .where(IntakeRecord.reference == normalise_reference(reference)))
+        query = (
+            select(IntakeRecord, OutboxRow)
+            .join(OutboxRow, OutboxRow.record_id == IntakeRecord.id)
+            .where(IntakeRecord.reference == normalise_reference(reference))
+        )
         with self.session() as s:
             row = s.execute(query).first()
             return tuple(row) if row else None
@@ -190,37 +165,85 @@ class IntakeStore:
     def mark_received(self, reference: str, now: dt.datetime | None = None) -> bool:
         now = now or utc_now()
         with self.session() as s:
-            record = s.execute(select(IntakeRecord).where(
-                IntakeRecord.reference == normalise_reference(reference))).scalar()
+            record = s.execute(
+                select(IntakeRecord).where(IntakeRecord.reference == normalise_reference(reference))
+            ).scalar()
             if record is None:
                 return False
             record.received_at = now
-            s.execute(update(OutboxRow).where(OutboxRow.record_id == record.id)
-                      .where(OutboxRow.status != models.DELIVERED).values(status=models.RECEIVED))
+            s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.record_id == record.id)
+                .where(OutboxRow.status != models.DELIVERED)
+                .values(status=models.RECEIVED)
+            )
             return True
 
-    def erase(self, reference: str) -> str | None:
-        """Delete a record and its outbox row (right to erasure). Returns the record's
-        conversation hash, so the stored conversation can be erased too, or None if not found."""
+    def conversation_of(self, reference: str) -> str | None:
+        """The conversation hash of a record (to erase its conversation first), or None if not found."""
         with self.session() as s:
-            record = s.execute(select(IntakeRecord.id, IntakeRecord.conversation_hash).where(
-                IntakeRecord.reference == normalise_reference(reference))).first()
-            if record is None:
-                return None
-            s.execute(delete(OutboxRow).where(OutboxRow.record_id == record.id))
-            s.execute(delete(IntakeRecord).where(IntakeRecord.id == record.id))
-            return record.conversation_hash
+            return s.execute(
+                select(IntakeRecord.conversation_hash).where(IntakeRecord.reference == normalise_reference(reference))
+            ).scalar()
 
-    def purge(self, retention_days: dict[str, int], default_days: int, now: dt.datetime | None = None,
-              dry_run: bool = False) -> dict:
+    def erase(self, reference: str) -> bool:
+        """Delete a record and its outbox row (right to erasure); False if not found."""
+        with self.session() as s:
+            record_id = s.execute(
+                select(IntakeRecord.id).where(IntakeRecord.reference == normalise_reference(reference))
+            ).scalar()
+            if record_id is None:
+                return False
+            s.execute(delete(OutboxRow).where(OutboxRow.record_id == record_id))
+            s.execute(delete(IntakeRecord).where(IntakeRecord.id == record_id))
+            return True
+
+    def references_of(self, conversation_hashes: list[str]) -> list[str]:
+        """The references of records made in these conversations."""
+        with self.session() as s:
+            return list(
+                s.execute(
+                    select(IntakeRecord.reference)
+                    .where(IntakeRecord.conversation_hash.in_(conversation_hashes))
+                    .order_by(IntakeRecord.reference)
+                ).scalars()
+            )
+
+    def rekey(self) -> int:
+        """Encrypt every record's personal fields again with the first key; the number of records."""
+        from bot.storage.crypto import cipher
+
+        keys, done = cipher(), 0
+        table = IntakeRecord.__table__
+        # Read and written as text, past the column type: the tokens are rotated as they are (the
+        # binding to the record stays inside), never decrypted into this process's memory as JSON.
+        raw = [type_coerce(table.c[name], Text).label(name) for name in models.SEALED]
+        with self.engine.begin() as connection:
+            for row in connection.execute(select(table.c.id, *raw)).all():
+                values = {
+                    name: literal(keys.rotate(getattr(row, name).encode()).decode(), Text)
+                    for name in models.SEALED
+                    if getattr(row, name) is not None
+                }
+                if values:
+                    connection.execute(update(table).where(table.c.id == row.id).values(**values))
+                done += 1
+        return done
+
+    def purge(
+        self, retention_days: dict[str, int], default_days: int, now: dt.datetime | None = None, dry_run: bool = False
+    ) -> dict:
         """Delete records older than their area's retention period that the team has
         (delivered or marked received). Records not yet with the team are never purged;
         they are counted as `kept_not_with_team`."""
         now = now or utc_now()
         purged, kept = [], 0
         with self.session() as s:
-            rows = s.execute(select(IntakeRecord.id, IntakeRecord.area, IntakeRecord.created_at, OutboxRow.status)
-                             .join(OutboxRow, OutboxRow.record_id == IntakeRecord.id)).all()
+            rows = s.execute(
+                select(IntakeRecord.id, IntakeRecord.area, IntakeRecord.created_at, OutboxRow.status).join(
+                    OutboxRow, OutboxRow.record_id == IntakeRecord.id
+                )
+            ).all()
             for record_id, area, created_at, status in rows:
                 days = retention_days.get(area, default_days)
                 if created_at > now - dt.timedelta(days=days):
@@ -244,17 +267,17 @@ def normalise_reference(reference: str) -> str:
 
 
 def erase_conversation(tracker_url: str, conversation_hash_value: str) -> int:
-    """Delete a stored conversation from Rasa's SQL tracker store (its `events` table),
-    found by the hash of its id. Returns the number of events deleted."""
-    from sqlalchemy import MetaData, Table
+    """Delete a stored conversation from the SQL tracker store, found by the hash a record keeps of
+    its id; the number of events deleted. Raises if the store cannot be reached."""
+    from bot import conversation_store
+    from bot.storage.crypto import conversation_hash
 
-    from bot.intake.crypto import conversation_hash
-
-    engine = engine_for(tracker_url)
-    with engine.begin() as connection:
-        events = Table("events", MetaData(), autoload_with=connection)
-        senders = connection.execute(select(events.c.sender_id).distinct()).scalars().all()
-        matches = [s for s in senders if conversation_hash(s) == conversation_hash_value]
-        if not matches:
-            return 0
-        return connection.execute(delete(events).where(events.c.sender_id.in_(matches))).rowcount
+    with engine_for(tracker_url).begin() as connection:
+        return conversation_store.erase(
+            connection,
+            [
+                sender
+                for sender in conversation_store.senders(connection)
+                if conversation_hash(sender) == conversation_hash_value
+            ],
+        )

@@ -3,6 +3,7 @@
 Each returns Valid(value) or Invalid(code); the code names the message that
 tells the person what to fix (content/intake.yml, `errors`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,9 +79,26 @@ def postcode(text: str) -> Checked:
 # -------------------------------------------------------------- date of birth
 
 MAX_AGE = 120
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 
@@ -157,6 +175,7 @@ def show_date(iso: str) -> str:
 
 # --------------------------------------------------------- contact details
 
+
 def phone(text: str, mobile_only: bool = False) -> Checked:
     """A UK phone number (a mobile for texts); +44 becomes 0. Stored as digits."""
     raw = (text or "").strip()
@@ -180,7 +199,9 @@ def show_phone(digits: str) -> str:
     return digits
 
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def email(text: str) -> Checked:
@@ -195,17 +216,97 @@ def email(text: str) -> Checked:
 # ------------------------------------------------------------------ free text
 
 # Words that are replies, not names ("no", "why").
-NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "none", "stop", "help", "why", "what", "nothing",
-             "idk", "skip", "next", "back", "me", "myself", "test"}
+NOT_NAMES = {
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "hi",
+    "hello",
+    "none",
+    "stop",
+    "help",
+    "why",
+    "what",
+    "nothing",
+    "idk",
+    "skip",
+    "next",
+    "back",
+    "me",
+    "myself",
+    "test",
+}
 # Everyday words that are not part of anyone's name: a sentence ("I want to talk to a
 # person", "good morning") is not taken for a name.
-NOT_IN_NAMES = {"i'm", "im", "you", "want", "to", "an", "the", "can", "could", "please", "speak", "talk",
-                "person", "someone", "somebody", "is", "are", "am", "my", "your", "it", "it's", "its", "this", "that",
-                "what", "why", "how", "who", "where", "when", "do", "does", "don't", "know", "not", "no", "yes",
-                "hello", "hi", "hey", "good", "morning", "afternoon", "evening", "thanks", "thank", "goodbye",
-                "stop", "help", "name", "called", "and", "or", "for", "with", "about", "me", "of", "in", "on"}
-_NAME_PREFIX = re.compile(r"^(?:(?:my|their|his|her) (?:full )?name is |(?:i am|i'm|im|it's|its|it is|this is|they are|"
-                          r"they're|he is|he's|she is|she's) (?:called )?|called )", re.I)
+NOT_IN_NAMES = {
+    "i'm",
+    "im",
+    "you",
+    "want",
+    "to",
+    "an",
+    "the",
+    "can",
+    "could",
+    "please",
+    "speak",
+    "talk",
+    "person",
+    "someone",
+    "somebody",
+    "is",
+    "are",
+    "am",
+    "my",
+    "your",
+    "it",
+    "it's",
+    "its",
+    "this",
+    "that",
+    "what",
+    "why",
+    "how",
+    "who",
+    "where",
+    "when",
+    "do",
+    "does",
+    "don't",
+    "know",
+    "not",
+    "no",
+    "yes",
+    "hello",
+    "hi",
+    "hey",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "thanks",
+    "thank",
+    "goodbye",
+    "stop",
+    "help",
+    "name",
+    "called",
+    "and",
+    "or",
+    "for",
+    "with",
+    "about",
+    "me",
+    "of",
+    "in",
+    "on",
+}
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:my|their|his|her) (?:full )?name is |(?:i am|i'm|im|it's|its|it is|this is|they are|"
+    r"they're|he is|he's|she is|she's) (?:called )?|called )",
+    re.I,
+)
 
 
 def name(text: str) -> Checked:

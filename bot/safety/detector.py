@@ -5,6 +5,7 @@ is never answered as something else. A missed crisis is far worse than a false a
 alarm costs one extra message with helpline numbers), so the patterns are broad; how broad is
 measured on messages gathered from public sources (tests/safety/, docs/benchmarks.md).
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,10 +22,12 @@ from bot.safety.patterns import Terms, compile_pattern, read_terms
 
 # Words too common to tell a message apart: a pattern is filed under its rarest required word that
 # is not one of these (patterns with nothing else are always run).
-_COMMON = frozenset("""i you he she they we it me my his her their our your him them us be am is are was were
+_COMMON = frozenset(
+    """i you he she they we it me my his her their our your him them us be am is are was were
 have has had do did does not no to the a an and of in on for with can will would could should at this
 that what who when where if so just all get go want say tell make take see up out off now there here
-one any some very really like about from as by or but""".split())
+one any some very really like about from as by or but""".split()
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TERMS_FILE = ROOT / "content" / "crisis_terms.yml"
@@ -54,8 +57,9 @@ class CrisisDetector:
         labelled: list[tuple[str, list[dict]]] = []
         for category, tiers in terms.categories.items():
             for tier in ("strong", "weak"):
-                labelled += [(f"{category}:{tier}", compile_pattern(p, terms.classes, self.lemma))
-                             for p in tiers.get(tier) or []]
+                labelled += [
+                    (f"{category}:{tier}", compile_pattern(p, terms.classes, self.lemma)) for p in tiers.get(tier) or []
+                ]
         for name in ("now", "not_now", "never"):
             labelled += [(name, compile_pattern(p, terms.classes, self.lemma)) for p in getattr(terms, name)]
         self.matcher = Matcher(nlp.vocab)
@@ -87,8 +91,9 @@ class CrisisDetector:
                     for matcher in self.index.get(key, ()):
                         matchers[id(matcher)] = matcher
             found = [m for matcher in matchers.values() for m in matcher(doc)]
-        return sorted({(self.nlp.vocab.strings[m], start, end) for m, start, end in found},
-                      key=lambda m: (m[1], m[2], m[0]))
+        return sorted(
+            {(self.nlp.vocab.strings[m], start, end) for m, start, end in found}, key=lambda m: (m[1], m[2], m[0])
+        )
 
     @functools.lru_cache(maxsize=50000)
     def lemma(self, word: str) -> str:

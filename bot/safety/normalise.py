@@ -4,6 +4,7 @@ Case, apostrophes, letters held down ("pleeease"), digits inside words ("su1c1de
 ("kms", "im", "wanna") and misspellings ("sucidal", "unconsious") all hide the words the patterns
 look for. The lists live in content/crisis_terms.yml.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,14 +15,21 @@ from collections.abc import Iterable
 # A word may have symbols inside it ("k!ll", "su1c!de"), never at its ends ("help!").
 _WORD = re.compile(r"[a-z0-9]+(?:[@$!*][a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
-_LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
-                       "*": "i"})
+_LEET = str.maketrans(
+    {"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "*": "i"}
+)
 
 
-_SHORT_FORMS = [(re.compile(rf"(?<=[a-z])'{short}\b"), f" {full}") for short, full in
-                (("ll", "will"), ("re", "are"), ("ve", "have"), ("d", "would"), ("m", "am"))]
-_SHORT_FORMS[:0] = [(re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
-                    (re.compile(r"\bshan't\b"), "shall not"), (re.compile(r"n't\b"), " not")]
+_SHORT_FORMS = [
+    (re.compile(rf"(?<=[a-z])'{short}\b"), f" {full}")
+    for short, full in (("ll", "will"), ("re", "are"), ("ve", "have"), ("d", "would"), ("m", "am"))
+]
+_SHORT_FORMS[:0] = [
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+]
 
 
 def fold(text: str | None) -> str:

@@ -3,6 +3,7 @@
 The pattern syntax is described at the top of that file. Pattern words are lemmatised with the
 same pipeline as messages, so "kill" in a pattern also finds "killed" and "killing".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +47,11 @@ def compile_pattern(line: str, classes: dict, lemma: Lemma) -> list[dict]:
         elif part.startswith("~"):
             words = set()
             for alternative in part[1:].split("|"):
-                words |= {lemma(w) for w in classes[alternative[1:]]} if alternative.startswith("$") else {lemma(alternative)}
+                words |= (
+                    {lemma(w) for w in classes[alternative[1:]]}
+                    if alternative.startswith("$")
+                    else {lemma(alternative)}
+                )
             token = {"LEMMA": {"NOT_IN": sorted(words)}}
         elif part.startswith("="):
             exact = part.split("|")

@@ -1,4 +1,5 @@
 """Build trackers the way the Rasa server sends them to the action server."""
+
 import itertools
 
 import pytest

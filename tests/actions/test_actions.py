@@ -78,8 +78,9 @@ def test_set_area_finishes_the_pending_answer(dispatcher):
 
 
 def test_set_area_from_a_button_payload(dispatcher):
-    tracker = make_tracker(("inform_area", '/inform_area{"area": "kent-and-medway"}',
-                            [{"entity": "area", "value": "kent-and-medway"}]))
+    tracker = make_tracker(
+        ("inform_area", '/inform_area{"area": "kent-and-medway"}', [{"entity": "area", "value": "kent-and-medway"}])
+    )
     events = run(ActionSetArea(), dispatcher, tracker)
     assert slots_set(events)["area"] == "kent-and-medway"
 

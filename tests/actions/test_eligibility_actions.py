@@ -1,7 +1,12 @@
 import asyncio
 
 from actions.guide_form import (
-    ActionAskGuideAnswer, ActionGuideGoBack, ActionGuideResult, ActionStartEligibility, ActionStopGuide, ValidateGuideForm,
+    ActionAskGuideAnswer,
+    ActionGuideGoBack,
+    ActionGuideResult,
+    ActionStartEligibility,
+    ActionStopGuide,
+    ValidateGuideForm,
 )
 from tests.actions.conftest import make_tracker, said
 
@@ -23,8 +28,10 @@ def in_form(text, answers, **slots):
 
 
 def test_start_introduces_the_check_and_clears_an_old_result(dispatcher):
-    tracker = make_tracker(("check_eligibility", "am i eligible"),
-                           slots={"eligibility_answers": {"who_for": "self"}, "eligibility_result": "right_to_have"})
+    tracker = make_tracker(
+        ("check_eligibility", "am i eligible"),
+        slots={"eligibility_answers": {"who_for": "self"}, "eligibility_result": "right_to_have"},
+    )
     events = run(ActionStartEligibility(), dispatcher, tracker)
     assert "few short questions" in said(dispatcher)
     assert {"event": "slot", "name": "eligibility_answers", "value": {}, "timestamp": None} in events
@@ -48,8 +55,11 @@ def test_ask_asks_the_next_question_with_progress(dispatcher):
 
 
 def test_the_web_widget_also_gets_progress_as_data(dispatcher):
-    tracker = make_tracker(("answer", ""), slots={"eligibility_answers": {"who_for": "carer"}, "guide": "eligibility",
-                                                  "area": CORNWALL}, metadata={"client": "phb-chat"})
+    tracker = make_tracker(
+        ("answer", ""),
+        slots={"eligibility_answers": {"who_for": "carer"}, "guide": "eligibility", "area": CORNWALL},
+        metadata={"client": "phb-chat"},
+    )
     tracker.active_loop = {"name": "guide_form"}
     run(ActionAskGuideAnswer(), dispatcher, tracker)
     assert dispatcher.messages[0]["custom"] == {"progress": {"step": 2, "total": 5}}
@@ -89,9 +99,19 @@ def test_the_area_is_asked_when_unknown_and_then_kept(dispatcher):
 
 
 def test_result_is_said_and_kept_for_the_intake(dispatcher):
-    answers = {"who_for": "self", "age_group": "adult", "continuing_care": "not_eligible", "mha_detained": "yes",
-               "mha_section": "s37", "s117_current": "yes"}
-    events = run(ActionGuideResult(), dispatcher, make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL, "guide": "eligibility"}))
+    answers = {
+        "who_for": "self",
+        "age_group": "adult",
+        "continuing_care": "not_eligible",
+        "mha_detained": "yes",
+        "mha_section": "s37",
+        "s117_current": "yes",
+    }
+    events = run(
+        ActionGuideResult(),
+        dispatcher,
+        make_tracker(slots={"eligibility_answers": answers, "area": CORNWALL, "guide": "eligibility"}),
+    )
     slots = {e["name"]: e["value"] for e in events}
     assert slots == {"eligibility_result": "right_to_have", "eligibility_reasons": ["s117"]}
     assert "Section 117" in said(dispatcher) and "01726 627659" in said(dispatcher)
@@ -106,8 +126,14 @@ def test_go_back_forgets_the_last_answer(dispatcher):
 
 
 def test_go_back_after_the_result_reopens_the_check(dispatcher):
-    tracker = make_tracker(("go_back", "go back"), slots={"eligibility_answers": {"who_for": "self"},
-                                                         "eligibility_result": "not_in_known_groups", "guide": "eligibility"})
+    tracker = make_tracker(
+        ("go_back", "go back"),
+        slots={
+            "eligibility_answers": {"who_for": "self"},
+            "eligibility_result": "not_in_known_groups",
+            "guide": "eligibility",
+        },
+    )
     events = run(ActionGuideGoBack(), dispatcher, tracker)
     assert {"event": "followup", "name": "guide_form", "timestamp": None} in events
     assert {"event": "slot", "name": "eligibility_result", "value": None, "timestamp": None} in events

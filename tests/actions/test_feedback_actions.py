@@ -1,4 +1,5 @@
 """The feedback guide's actions: asked once, then only goodbye; only codes and a masked comment are kept."""
+
 import asyncio
 
 from actions.guide_form import ActionAskGuideAnswer, ActionGuideResult, ActionStartFeedback, ValidateGuideForm
@@ -10,8 +11,9 @@ def run(action, dispatcher, tracker):
 
 
 def in_feedback(text, answers, intent="answer"):
-    tracker = make_tracker((intent, text), slots={"feedback_answers": answers, "guide": "feedback",
-                                                  "requested_slot": "guide_answer"})
+    tracker = make_tracker(
+        (intent, text), slots={"feedback_answers": answers, "guide": "feedback", "requested_slot": "guide_answer"}
+    )
     tracker.active_loop = {"name": "guide_form"}
     return tracker
 
@@ -42,12 +44,19 @@ def test_a_typed_no_thanks_the_nlu_reads_as_thanks_is_still_an_answer(dispatcher
 
 
 def test_the_comment_is_masked_when_taken_and_the_result_keeps_only_codes_and_it(dispatcher):
-    taken = asyncio.run(ValidateGuideForm().validate_guide_answer(
-        "slow. jo@example.org", dispatcher, in_feedback("slow. jo@example.org", {"helped": "not_helped"}), {}))
+    taken = asyncio.run(
+        ValidateGuideForm().validate_guide_answer(
+            "slow. jo@example.org", dispatcher, in_feedback("slow. jo@example.org", {"helped": "not_helped"}), {}
+        )
+    )
     assert taken["feedback_answers"] == {"helped": "not_helped", "comment": "slow. [email]"}
     tracker = in_feedback("", taken["feedback_answers"])
     events = run(ActionGuideResult(), dispatcher, tracker)
     values = {e["name"]: e["value"] for e in events}
-    assert values == {"feedback_status": "given", "feedback_score": "not_helped",
-                      "feedback_comment": "slow. [email]", "feedback_answers": {}}
+    assert values == {
+        "feedback_status": "given",
+        "feedback_score": "not_helped",
+        "feedback_comment": "slow. [email]",
+        "feedback_answers": {},
+    }
     assert "Thank you for telling us" in said(dispatcher)

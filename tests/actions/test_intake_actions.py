@@ -1,4 +1,5 @@
 """The intake as the action server runs it, storing into a real SQLite database."""
+
 import asyncio
 
 import pytest
@@ -7,7 +8,8 @@ from sqlalchemy import text
 
 from actions.guide_form import ActionAskGuideAnswer, ActionGuideResult, ActionStartIntake, ValidateGuideForm
 from bot.intake.questions import CONSENT_RECORD
-from bot.intake.store import IntakeStore, engine_for
+from bot.intake.store import IntakeStore
+from bot.storage.database import engine_for
 from tests.actions.conftest import make_tracker, said
 
 AREA = {"area": "kent-and-medway"}
@@ -29,8 +31,9 @@ def run(action, dispatcher, tracker):
 
 
 def in_intake(text, answers, intent="answer", slots=None):
-    tracker = make_tracker((intent, text), slots={**AREA, "intake_answers": answers, "guide": "intake",
-                                                  **(slots or {})})
+    tracker = make_tracker(
+        (intent, text), slots={**AREA, "intake_answers": answers, "guide": "intake", **(slots or {})}
+    )
     tracker.active_loop = {"name": "guide_form"}
     return tracker
 
@@ -45,8 +48,20 @@ def give(dispatcher, answers, text):
     return update["intake_answers"]
 
 
-FILLED = ["Yes, I agree", "Me, for myself", "Sam Marker", "12/03/1950", "I don't know", "ME14 1XX", "Email",
-          "sam.marker@example.org", "Any time", "No, none", "No, nothing else", "Send my details"]
+FILLED = [
+    "Yes, I agree",
+    "Me, for myself",
+    "Sam Marker",
+    "12/03/1950",
+    "I don't know",
+    "ME14 1XX",
+    "Email",
+    "sam.marker@example.org",
+    "Any time",
+    "No, none",
+    "No, nothing else",
+    "Send my details",
+]
 
 
 def filled(dispatcher):
@@ -63,13 +78,20 @@ def test_start_shows_the_intro_then_the_privacy_notice_before_anything_else(disp
     run(ActionAskGuideAnswer(), dispatcher, in_intake("", {}))
     assert "Before I ask for any details" in said(dispatcher)
     assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == [
-        "Yes, I agree", "No, I don't agree", "Why do you ask?"]
+        "Yes, I agree",
+        "No, I don't agree",
+        "Why do you ask?",
+    ]
 
 
 def test_a_confirmed_intake_is_stored_once_and_the_details_leave_the_slots(dispatcher, database):
     answers = filled(dispatcher)
-    slots = {"eligibility_result": "right_to_have", "eligibility_reasons": ["chc"], "money_preferred": "notional",
-             "outcomes": ["By June, I will swim once a week."]}
+    slots = {
+        "eligibility_result": "right_to_have",
+        "eligibility_reasons": ["chc"],
+        "money_preferred": "notional",
+        "outcomes": ["By June, I will swim once a week."],
+    }
     events = run(ActionGuideResult(), dispatcher, in_intake("Send my details", answers, slots=slots))
     values = {e["name"]: e["value"] for e in events}
     assert values["intake_answers"] == {} and values["intake_status"] == "sent"
@@ -85,12 +107,14 @@ def test_a_confirmed_intake_is_stored_once_and_the_details_leave_the_slots(dispa
 
 
 def test_asking_again_after_sending_gives_the_reference_not_a_new_form(dispatcher, database):
-    tracker = make_tracker(("start_intake", "leave my details"),
-                           slots={**AREA, "intake_status": "sent", "intake_reference": "PHB-ACDE-FH34",
-                                  "intake_answers": {}})
+    tracker = make_tracker(
+        ("start_intake", "leave my details"),
+        slots={**AREA, "intake_status": "sent", "intake_reference": "PHB-ACDE-FH34", "intake_answers": {}},
+    )
     # It listens next, rather than let the rule start the form on old answers (which asked for consent again).
-    assert run(ActionStartIntake(), dispatcher, tracker) == [{"event": "followup", "name": "action_listen",
-                                                              "timestamp": None}]
+    assert run(ActionStartIntake(), dispatcher, tracker) == [
+        {"event": "followup", "name": "action_listen", "timestamp": None}
+    ]
     assert "PHB-ACDE-FH34" in said(dispatcher)
 
 
@@ -211,17 +235,26 @@ def test_an_email_address_the_nlu_read_as_stop_is_still_the_email_address(dispat
     assert small_talk("quillon.marker@example.org", "crisis", answers) == {}
 
 
-FOUND = {"eligibility_answers": {"who_for": "self", "age_group": "adult", "continuing_care": "eligible"},
-         "eligibility_result": "right_to_have", "eligibility_reasons": ["chc"], "money_preferred": "direct_payment",
-         "money_suggested": ["direct_payment"], "outcomes": ["By June, I will walk to the shop."]}
+FOUND = {
+    "eligibility_answers": {"who_for": "self", "age_group": "adult", "continuing_care": "eligible"},
+    "eligibility_result": "right_to_have",
+    "eligibility_reasons": ["chc"],
+    "money_preferred": "direct_payment",
+    "money_suggested": ["direct_payment"],
+    "outcomes": ["By June, I will walk to the shop."],
+}
 
 
 def test_check_your_answers_shows_what_other_guides_found_and_a_part_left_out_is_not_sent(dispatcher, database):
     answers = {k: v for k, v in filled(dispatcher).items() if k != "review"}
     run(ActionAskGuideAnswer(), dispatcher, in_intake("", answers, slots=FOUND))
     shown = said(dispatcher)
-    for words in ("Your check's result and why", "likely to have a legal right", "Your choice for now: Direct payment",
-                  "Outcome 1: By June, I will walk to the shop."):
+    for words in (
+        "Your check's result and why",
+        "likely to have a legal right",
+        "Your choice for now: Direct payment",
+        "Outcome 1: By June, I will walk to the shop.",
+    ):
         assert words in shown, words
     answers = give(dispatcher, answers, "Leave out my outcomes")
     assert "review" not in answers

@@ -1,7 +1,11 @@
 import asyncio
 
 from actions.guide_form import (
-    ActionAskGuideAnswer, ActionGuideGoBack, ActionGuideResult, ActionStartEligibility, ActionStartMoneyCheck,
+    ActionAskGuideAnswer,
+    ActionGuideGoBack,
+    ActionGuideResult,
+    ActionStartEligibility,
+    ActionStartMoneyCheck,
     ValidateGuideForm,
 )
 from actions.money_options import ActionDirectPaymentGuide, ActionMoneyOptions, ActionWheelchairOptions
@@ -36,16 +40,20 @@ def test_start_introduces_the_check_and_switches_the_form_to_it(dispatcher):
 
 
 def test_start_resumes_an_unfinished_check_and_keeps_the_eligibility_answers(dispatcher):
-    tracker = make_tracker(("choose_money_option", "help me choose"),
-                           slots={"money_answers": {"budget_for": "care"}, "eligibility_answers": {"who_for": "self"}})
+    tracker = make_tracker(
+        ("choose_money_option", "help me choose"),
+        slots={"money_answers": {"budget_for": "care"}, "eligibility_answers": {"who_for": "self"}},
+    )
     events = run(ActionStartMoneyCheck(), dispatcher, tracker)
     assert "carry on where we left off" in said(dispatcher)
     assert "money_answers" not in slots_of(events) and "eligibility_answers" not in slots_of(events)
 
 
 def test_after_a_result_the_check_starts_afresh(dispatcher):
-    tracker = make_tracker(("choose_money_option", "help me choose"),
-                           slots={"money_answers": {"budget_for": "care"}, "money_preferred": "undecided"})
+    tracker = make_tracker(
+        ("choose_money_option", "help me choose"),
+        slots={"money_answers": {"budget_for": "care"}, "money_preferred": "undecided"},
+    )
     events = run(ActionStartMoneyCheck(), dispatcher, tracker)
     assert slots_of(events)["money_answers"] == {} and slots_of(events)["money_preferred"] is None
 
@@ -77,8 +85,13 @@ def test_an_answer_the_nlu_took_for_a_request_is_still_an_answer(dispatcher):
 
 
 def test_the_last_answer_finishes_and_the_result_is_kept_for_the_intake(dispatcher):
-    answers = {"budget_for": "care", "arrange_self": "yes", "employ_pa": "yes", "trusted_holder": "nobody",
-               "records": "fine"}
+    answers = {
+        "budget_for": "care",
+        "arrange_self": "yes",
+        "employ_pa": "yes",
+        "trusted_holder": "nobody",
+        "records": "fine",
+    }
     update = validate(dispatcher, in_check("Direct payment", answers), "Direct payment")
     assert update["guide_answer"] == "done"
     events = run(ActionGuideResult(), dispatcher, in_check("", update["money_answers"]))
@@ -88,8 +101,10 @@ def test_the_last_answer_finishes_and_the_result_is_kept_for_the_intake(dispatch
 
 def test_go_back_from_the_result_reopens_the_check_at_the_choice(dispatcher):
     answers = {"budget_for": "wheelchair", "wc_nhs_range": "yes", "wc_own_repairs": "no", "wc_preferred": "wc_notional"}
-    tracker = make_tracker(("go_back", "go back"), slots={"money_answers": answers, "guide": "money_check",
-                                                         "money_preferred": "wc_notional"})
+    tracker = make_tracker(
+        ("go_back", "go back"),
+        slots={"money_answers": answers, "guide": "money_check", "money_preferred": "wc_notional"},
+    )
     events = run(ActionGuideGoBack(), dispatcher, tracker)
     assert "wc_preferred" not in slots_of(events)["money_answers"]
     assert slots_of(events)["money_preferred"] is None
@@ -108,12 +123,16 @@ def test_ways_to_manage_shows_the_three_ways(dispatcher):
 
 
 def test_after_a_wheelchair_result_ways_to_manage_shows_the_wheelchair_options_once(dispatcher):
-    tracker = make_tracker(("ask_money_options", "Ways to manage the money"), slots={"eligibility_reasons": ["wheelchair"]})
+    tracker = make_tracker(
+        ("ask_money_options", "Ways to manage the money"), slots={"eligibility_reasons": ["wheelchair"]}
+    )
     events = run(ActionMoneyOptions(), dispatcher, tracker)
     assert "Who owns the chair" in said(dispatcher)
     assert slots_of(events) == {"money_wheelchair_shown": True}
-    again = make_tracker(("ask_money_options", "Other ways to manage the money"),
-                         slots={"eligibility_reasons": ["wheelchair"], "money_wheelchair_shown": True})
+    again = make_tracker(
+        ("ask_money_options", "Other ways to manage the money"),
+        slots={"eligibility_reasons": ["wheelchair"], "money_wheelchair_shown": True},
+    )
     dispatcher.messages.clear()
     run(ActionMoneyOptions(), dispatcher, again)
     assert "Third party budget" in said(dispatcher) and "Who owns the chair" not in said(dispatcher)
@@ -136,8 +155,11 @@ def test_an_answer_the_nlu_was_unsure_about_is_still_an_answer(dispatcher):
 
 
 def test_an_unsure_request_for_the_other_guide_is_an_unclear_answer(dispatcher):
-    tracker = in_check("yes i think so", {"budget_for": "care", "arrange_self": "no", "employ_pa": "no",
-                                          "nhs_arrange": "no"}, intent="check_eligibility")
+    tracker = in_check(
+        "yes i think so",
+        {"budget_for": "care", "arrange_self": "no", "employ_pa": "no", "nhs_arrange": "no"},
+        intent="check_eligibility",
+    )
     tracker.latest_message["intent"]["confidence"] = 0.68
     events = run(ActionStartEligibility(), dispatcher, tracker)
     assert slots_of(events) == {"guide_failed_tries": 1}  # no switch; the form asks its question again
@@ -154,8 +176,10 @@ def test_asking_for_the_other_guide_switches_to_it(dispatcher):
 
 def test_a_sure_request_wins_over_a_stray_word_that_looks_like_an_answer(dispatcher):
     # "help me choose" holds "me", a word for "For me" in the eligibility check.
-    tracker = make_tracker(("choose_money_option", "help me choose"), slots={"guide": "eligibility",
-                                                                          "money_answers": {"budget_for": "care"}})
+    tracker = make_tracker(
+        ("choose_money_option", "help me choose"),
+        slots={"guide": "eligibility", "money_answers": {"budget_for": "care"}},
+    )
     tracker.active_loop = {"name": "guide_form"}
     tracker.latest_message["intent"]["confidence"] = 0.996
     events = run(ActionStartMoneyCheck(), dispatcher, tracker)

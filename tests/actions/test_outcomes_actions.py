@@ -48,19 +48,35 @@ def test_a_draft_the_nlu_took_for_an_faq_is_still_the_draft(dispatcher):
 
 
 def test_the_result_keeps_the_outcomes_for_the_intake(dispatcher):
-    answers = {**PLANNED, "4:draft": "By June I will swim once a week so that my back hurts less", "5:review": "keep",
-               "6:next": "finish"}
+    answers = {
+        **PLANNED,
+        "4:draft": "By June I will swim once a week so that my back hurts less",
+        "5:review": "keep",
+        "6:next": "finish",
+    }
     events = run(ActionGuideResult(), dispatcher, in_coach("", answers))
-    assert events == [{"event": "slot", "name": "outcomes", "timestamp": None,
-                       "value": ["By June I will swim once a week so that my back hurts less"]}]
+    assert events == [
+        {
+            "event": "slot",
+            "name": "outcomes",
+            "timestamp": None,
+            "value": ["By June I will swim once a week so that my back hurts less"],
+        }
+    ]
     assert "1. By June I will swim" in said(dispatcher)
 
 
 def test_coming_back_after_finishing_goes_to_the_list(dispatcher):
-    answers = {**PLANNED, "4:draft": "By June I will swim once a week so that my back hurts less", "5:review": "keep",
-               "6:next": "finish"}
-    tracker = make_tracker(("start_outcomes", "help with my outcomes"),
-                           slots={"outcomes_answers": answers, "outcomes": ["By June I will swim"]})
+    answers = {
+        **PLANNED,
+        "4:draft": "By June I will swim once a week so that my back hurts less",
+        "5:review": "keep",
+        "6:next": "finish",
+    }
+    tracker = make_tracker(
+        ("start_outcomes", "help with my outcomes"),
+        slots={"outcomes_answers": answers, "outcomes": ["By June I will swim"]},
+    )
     events = run(ActionStartOutcomes(), dispatcher, tracker)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert "6:next" not in slots["outcomes_answers"] and "5:review" in slots["outcomes_answers"]

@@ -1,4 +1,5 @@
 """Start the real action server and Rasa server (trained model, REST channel) for a test run."""
+
 import contextlib
 import os
 import pathlib
@@ -10,9 +11,9 @@ import time
 import pytest
 import requests
 import yaml
-from cryptography.fernet import Fernet
 
 from bench.run import free_port
+from rasa_plugins.switch import speedups_on
 from tests.conftest import new_database
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -59,22 +60,44 @@ class Stack:
         path = self.tmp / f"{name}-{len(self.logs)}.log"
         self.logs.append(path)
         self.log_files[name] = open(path, "w")
-        self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log_files[name],
-                                            stderr=subprocess.STDOUT)
+        self.procs[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.log_files[name], stderr=subprocess.STDOUT
+        )
 
     def start_actions(self):
         # SANIC_HOST: the action server listens on loopback only, as scripts/run.sh starts it.
         self.env = dict(self.env, SANIC_HOST="127.0.0.1")
         self._start("actions", [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
-        wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", [self.procs["actions"]],
-                      [self.log_files["actions"]])
+        wait_until_up(
+            f"http://127.0.0.1:{self.actions_port}/health", [self.procs["actions"]], [self.log_files["actions"]]
+        )
 
     def start_rasa(self):
         cors = ["--cors", self.cors_origin] if self.cors_origin else []
-        self._start("rasa", [str(RASA), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port",
-                             str(self.rasa_port), "--credentials", "credentials.yml", "--endpoints",
-                             str(self.endpoints), *cors])
+        self._start(
+            "rasa",
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(MODEL),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                str(self.endpoints),
+                *cors,
+            ],
+        )
         wait_until_up(self.url + "/", [self.procs["rasa"]], [self.log_files["rasa"]])
+        # The server is what PHB_RASA_SPEEDUPS asks for: ours, or stock Rasa (`make test` runs a
+        # set both ways). rasa_plugins/speedups.py logs which, as our channel is made.
+        mode = "on" if speedups_on() else "off"
+        if f"Rasa speed-ups are {mode}" not in self.logs[-1].read_text(errors="replace"):
+            pytest.fail(f"the Rasa server did not say its speed-ups are {mode}, as PHB_RASA_SPEEDUPS asks")
 
     def start(self):
         self.start_actions()
@@ -102,10 +125,11 @@ class Stack:
 def intake_env(tmp, database_url=None):
     """A real intake database (SQLite unless given) and key, as `make run` sets them up."""
     database_url = database_url or f"sqlite:///{tmp / 'intake.db'}"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", DATABASE_URL=database_url,
-               PHB_INTAKE_KEY=Fernet.generate_key().decode())
-    migrated = subprocess.run([str(RASA.parent / "phb-intake"), "migrate"], cwd=ROOT, env=env, capture_output=True,
-                              text=True)
+    # The test run's key (tests/conftest.py), so the tests can find a conversation by its stored id.
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false", DATABASE_URL=database_url)
+    migrated = subprocess.run(
+        [str(RASA.parent / "phb-intake"), "migrate"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if migrated.returncode != 0:
         pytest.fail(f"the intake database could not be made:\n{migrated.stderr}")
     return env
@@ -113,13 +137,15 @@ def intake_env(tmp, database_url=None):
 
 @pytest.fixture(scope="session")
 def trained_agent():
-    """The trained model, loaded once for the tests that check it directly (no servers), with our
-    speed-ups, as the server loads it (our REST channel imports them)."""
+    """The trained model, loaded once for the tests that check it directly (no servers), as the
+    server loads it: with our speed-ups unless PHB_RASA_SPEEDUPS=off (our REST channel applies them)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     from rasa.core.agent import Agent
 
-    import rasa_plugins.speedups  # noqa: F401 - as in the server
+    from rasa_plugins import speedups
+
+    speedups.apply_if_switched_on()  # as the server does
 
     return Agent.load(str(MODEL))
 
@@ -154,8 +180,14 @@ def servers(tmp_path_factory):
     stack = Stack(tmp, env, cors_origin=f"http://127.0.0.1:{widget_port}")
     try:
         stack.start()
-        yield {"url": stack.url, "env": env, "database_url": env["DATABASE_URL"], "dir": tmp, "logs": stack.logs,
-               "widget_port": widget_port}
+        yield {
+            "url": stack.url,
+            "env": env,
+            "database_url": env["DATABASE_URL"],
+            "dir": tmp,
+            "logs": stack.logs,
+            "widget_port": widget_port,
+        }
     finally:
         stack.stop_all()
 
@@ -192,15 +224,26 @@ def payload_of(replies, title):
 
 CHROMIUM = os.environ.get("PHB_CHROMIUM", "/usr/bin/chromium")
 # As on a closed network: no background calls to Google, no first-run pages.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def start_widget_host(port, server, log_path):
     log = open(log_path, "w")
-    proc = subprocess.Popen([str(RASA.parent / "phb-widget"), "serve", "--port", str(port), "--server", server],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(RASA.parent / "phb-widget"), "serve", "--port", str(port), "--server", server],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     wait_until_up(f"http://127.0.0.1:{port}/phb-chat.js", [proc], [log])
     return proc, log
 
@@ -265,6 +308,7 @@ def new_page(browser):
 
 
 # ---- Production's storage: conversations in our SQL tracker store, intake records in PostgreSQL ----
+
 
 def tracker_store_config(database_url):
     """As deploy/endpoints.yml: our SQL tracker store (rasa_plugins/sql_tracker_store.py)."""

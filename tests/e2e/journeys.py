@@ -1,5 +1,6 @@
 """Whole journeys that several end-to-end tests walk, with marker values that no real message
 would contain, so a search for them finds only what this journey left behind."""
+
 from tests.e2e.conftest import text_of
 
 MARKERS = {
@@ -23,8 +24,12 @@ PRIVATE_MARKERS = {
 
 def marker_forms(markers):
     """The values, and other forms they take once stored or shown."""
-    words = {w for value in markers.values() for w in value.replace("-", " ").replace(".", " ").split()
-             if len(w) > 5 and w.isalpha()}
+    words = {
+        w
+        for value in markers.values()
+        for w in value.replace("-", " ").replace(".", " ").split()
+        if len(w) > 5 and w.isalpha()
+    }
     return [*markers.values(), markers["nhs"].replace(" ", ""), *sorted(words)]
 
 

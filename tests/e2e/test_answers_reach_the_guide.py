@@ -5,6 +5,7 @@ are requests that rules handle instead of the form (`not_intent` of the
 `guide_answer` slot in domain.yml). If the trained model gave an answer one of
 those intents, the answer would be lost. This checks the trained model itself.
 """
+
 import asyncio
 import json
 
@@ -13,35 +14,18 @@ import yaml
 
 from actions.guide_form import NEVER_AN_ANSWER
 from actions.intake import INTAKE
-from bot import eligibility, money_options, outcomes
 from bot.answers import reads_as_a_question_in_own_words, says_go_back
 from bot.messages import all_messages
 from bot.intake.questions import says_why
 from bot.answers import norm
-from bot.areas import areas_for_choice
-from bot.intake import questions as intake
-from bot.intake.replies import change_label
 from tests.e2e.conftest import ROOT
+from tests.e2e.guide_texts import button_texts, intake_button_texts
 
 
 def requests_not_answers():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     (mapping,) = domain["slots"]["guide_answer"]["mappings"]
     return set(mapping["not_intent"])
-
-
-def button_texts():
-    """What the guides ask people to press or type: every option, "I don't know" and "not sure"."""
-    texts = {a.choice_label for a in areas_for_choice()}
-    for module in (eligibility, money_options):
-        content = module.content()
-        texts.add(content["dont_know_label"])
-        for question in content["questions"].values():
-            texts.update(o["label"] for o in question.get("options", []))
-    c = outcomes.content()
-    texts.update(o["label"] for group in ("review_options", "next_options") for o in c[group].values())
-    texts.update([c["keep_label_clear"], c["not_sure_label"], *c["skip_words"]])
-    return sorted(texts)
 
 
 def free_text_answers():
@@ -58,24 +42,52 @@ def free_text_answers():
     return sorted(texts)
 
 
-def intake_button_texts():
-    """Every button of "leave my details": options, "I don't know", "Why do you ask?", send and change."""
-    c = intake.content()
-    texts = {o["label"] for spec in c["questions"].values() for o in spec.get("options", [])}
-    texts.update([c["dont_know_label"], c["why_label"], c["questions"]["review"]["confirm"]["label"]])
-    texts.update(change_label(f["label"]) for f in c["fields"].values())
-    return sorted(texts)
-
-
 # Details as people type them: names, dates, numbers, addresses, times, languages.
 INTAKE_TYPED = [
-    "Sam Jones", "Grace Hope", "Mohammed Ali", "Chloe Bye", "Joy Thanks", "Mary Smith", "John O'Brien", "Priya Patel",
-    "Wei Zhang", "Olu Adeyemi", "Daisy Helper", "my name is Sam Jones", "12/03/1950", "12 March 1950",
-    "1st of May 1942", "03.04.1961", "943 476 5919", "6541003238", "ME14 1XX", "tr1 3lj", "it's CT1 2AB",
-    "07700 900123", "01632 960000", "+44 7700 900123", "sam@example.org", "12 High Street", "Flat 3, 4 Mill Lane",
-    "daughter", "I'm her son", "social worker", "husband", "Polish", "Urdu", "after 3pm", "weekday mornings",
-    "mornings", "evenings after 6", "no", "nothing else", "skip", "prefer not to say", "why do you need that",
-    "why do you need my date of birth", "what is this for",
+    "Sam Jones",
+    "Grace Hope",
+    "Mohammed Ali",
+    "Chloe Bye",
+    "Joy Thanks",
+    "Mary Smith",
+    "John O'Brien",
+    "Priya Patel",
+    "Wei Zhang",
+    "Olu Adeyemi",
+    "Daisy Helper",
+    "my name is Sam Jones",
+    "12/03/1950",
+    "12 March 1950",
+    "1st of May 1942",
+    "03.04.1961",
+    "943 476 5919",
+    "6541003238",
+    "ME14 1XX",
+    "tr1 3lj",
+    "it's CT1 2AB",
+    "07700 900123",
+    "01632 960000",
+    "+44 7700 900123",
+    "sam@example.org",
+    "12 High Street",
+    "Flat 3, 4 Mill Lane",
+    "daughter",
+    "I'm her son",
+    "social worker",
+    "husband",
+    "Polish",
+    "Urdu",
+    "after 3pm",
+    "weekday mornings",
+    "mornings",
+    "evenings after 6",
+    "no",
+    "nothing else",
+    "skip",
+    "prefer not to say",
+    "why do you need that",
+    "why do you need my date of birth",
+    "what is this for",
 ]
 
 
@@ -188,6 +200,8 @@ MIN_INTAKE_TYPED_REACHING = 0.95
 def test_details_as_people_type_them_reach_the_intake(parse):
     lost = {text: intent for text in INTAKE_TYPED if not reaches_the_intake(intent := parse(text))}
     share = 1 - len(lost) / len(INTAKE_TYPED)
-    print(f"typed intake details reaching the intake: {len(INTAKE_TYPED) - len(lost)} of {len(INTAKE_TYPED)} "
-          f"({share:.1%}); lost: {lost}")
+    print(
+        f"typed intake details reaching the intake: {len(INTAKE_TYPED) - len(lost)} of {len(INTAKE_TYPED)} "
+        f"({share:.1%}); lost: {lost}"
+    )
     assert share >= MIN_INTAKE_TYPED_REACHING, lost

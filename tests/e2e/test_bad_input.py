@@ -1,6 +1,7 @@
 """Bad input through the REST channel, against production's storage (PostgreSQL tracker store):
 a corpus of known troublemakers, then seeded random messages. The server never answers 5xx;
 every request gets answers or a clear 4xx, and the conversation goes on afterwards."""
+
 import json
 import random
 import secrets
@@ -15,19 +16,47 @@ WEBHOOK = "/webhooks/rest/webhook"
 ANSWER = "amount of NHS money"  # part of the answer to "what is a personal health budget?"
 
 TEXTS = [
-    "", " ", "\n\t  \r\n", "\u0000", "a\u0000b", "\u0007\u001b[31mred\u001b[0m", "\u202eevil\u202c",
-    "😀🙏🏽👨‍👩‍👧", "مرحبا، هل يمكنني الحصول على ميزانية صحية شخصية؟", "שלום", "zalgo z̷̢a̶l̸g̵o",
-    "x" * MAX_TEXT, "word " * 200, "'; DROP TABLE events; --", "1 OR 1=1", "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">', "javascript:alert(1)", '{"sender": "someone-else", "message": "hi"}',
-    '{"intent": "crisis"}', "/restart", "/session_start", "/inform_area{\"area\": \"../../etc/passwd\"}",
-    "/inform_area{not json", "/nonexistent_intent", "/greet{\"area\": [1, 2]}", "%s%s%n", "${jndi:ldap://x}",
-    "\\ud800", "NaN", "null", "[]", "{}", "\ufeffhello", "ＦＵＬＬＷＩＤＴＨ", "what is a personal health budget?" * 20,
+    "",
+    " ",
+    "\n\t  \r\n",
+    "\u0000",
+    "a\u0000b",
+    "\u0007\u001b[31mred\u001b[0m",
+    "\u202eevil\u202c",
+    "😀🙏🏽👨‍👩‍👧",
+    "مرحبا، هل يمكنني الحصول على ميزانية صحية شخصية؟",
+    "שלום",
+    "zalgo z̷̢a̶l̸g̵o",
+    "x" * MAX_TEXT,
+    "word " * 200,
+    "'; DROP TABLE events; --",
+    "1 OR 1=1",
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "javascript:alert(1)",
+    '{"sender": "someone-else", "message": "hi"}',
+    '{"intent": "crisis"}',
+    "/restart",
+    "/session_start",
+    '/inform_area{"area": "../../etc/passwd"}',
+    "/inform_area{not json",
+    "/nonexistent_intent",
+    '/greet{"area": [1, 2]}',
+    "%s%s%n",
+    "${jndi:ldap://x}",
+    "\\ud800",
+    "NaN",
+    "null",
+    "[]",
+    "{}",
+    "\ufeffhello",
+    "ＦＵＬＬＷＩＤＴＨ",
+    "what is a personal health budget?" * 20,
 ]
 
 
 def post(url, body, headers=None):
-    return requests.post(url + WEBHOOK, data=body, timeout=60,
-                         headers=headers or {"Content-Type": "application/json"})
+    return requests.post(url + WEBHOOK, data=body, timeout=60, headers=headers or {"Content-Type": "application/json"})
 
 
 def assert_answered(response, sender):
@@ -46,8 +75,7 @@ def assert_carries_on(chat):
 @pytest.mark.parametrize("message", TEXTS, ids=range(len(TEXTS)))
 def test_odd_messages_get_an_answer_and_the_conversation_goes_on(sql_stack, message):
     chat = Chat(sql_stack.url, area="kent-and-medway")
-    response = post(sql_stack.url, json.dumps({"sender": chat.sender, "message": message,
-                                               "metadata": chat.metadata}))
+    response = post(sql_stack.url, json.dumps({"sender": chat.sender, "message": message, "metadata": chat.metadata}))
     assert_answered(response, chat.sender)
     assert_carries_on(chat)
 
@@ -88,8 +116,19 @@ def test_malformed_requests_get_a_clear_4xx(sql_stack, name):
     assert response.json()["error"] and response.json()["detail"]
 
 
-@pytest.mark.parametrize("metadata", ["a string", [1, 2], None, {"area": ["kent-and-medway"]}, {"area": "nowhere"},
-                                      {"area": "x" * 500}, {"client": {"a": 1}}, {"unexpected": "x" * 5000}])
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "a string",
+        [1, 2],
+        None,
+        {"area": ["kent-and-medway"]},
+        {"area": "nowhere"},
+        {"area": "x" * 500},
+        {"client": {"a": 1}},
+        {"unexpected": "x" * 5000},
+    ],
+)
 def test_odd_metadata_is_ignored(sql_stack, metadata):
     chat = Chat(sql_stack.url)
     response = post(sql_stack.url, json.dumps({"sender": chat.sender, "message": "hello", "metadata": metadata}))
@@ -99,16 +138,29 @@ def test_odd_metadata_is_ignored(sql_stack, metadata):
 
 def test_the_body_cannot_choose_another_channel_and_other_methods_are_refused(sql_stack):
     chat = Chat(sql_stack.url)
-    response = post(sql_stack.url, json.dumps({"sender": chat.sender, "message": "hello", "input_channel": "socketio",
-                                               "stream": True}), headers={"Content-Type": "text/plain"})
+    response = post(
+        sql_stack.url,
+        json.dumps({"sender": chat.sender, "message": "hello", "input_channel": "socketio", "stream": True}),
+        headers={"Content-Type": "text/plain"},
+    )
     assert_answered(response, chat.sender)
     assert requests.get(sql_stack.url + WEBHOOK, timeout=10).status_code == 405
     assert requests.put(sql_stack.url + WEBHOOK, data=b"{}", timeout=10).status_code == 405
 
 
 # Seeded, so a failure can be replayed: mixtures of the kinds of character that break parsers.
-ALPHABETS = ["abcdefghij ", "0123456789", "\u0000\u0001\u001f\u007f\u0085", "\u200b\u200e\u200f\u202a\u202e\u2066",
-             "😀🙏🏽❤️‍🔥🇬🇧", "مرحباשלום", "\u0301\u0308\u20dd", "'\"<>&;%$\\{}[]/", "\ud800\udfff", "中文字符"]
+ALPHABETS = [
+    "abcdefghij ",
+    "0123456789",
+    "\u0000\u0001\u001f\u007f\u0085",
+    "\u200b\u200e\u200f\u202a\u202e\u2066",
+    "😀🙏🏽❤️‍🔥🇬🇧",
+    "مرحباשלום",
+    "\u0301\u0308\u20dd",
+    "'\"<>&;%$\\{}[]/",
+    "\ud800\udfff",
+    "中文字符",
+]
 
 
 def random_message(rng):

@@ -3,19 +3,31 @@ nginx, conversations in PostgreSQL, locks in Redis. 200 conversations go through
 time, so that the messages of one conversation land on both Rasa servers; then every stored
 conversation is checked: all events there and in order, no message lost or answered twice, and no
 intake record duplicated."""
+
 import collections
 import concurrent.futures
 import json
+import os
+import pathlib
 import random
+import re
 import secrets
+import subprocess
+import sys
+import time
 
 import pytest
 import requests
+from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bench.run import Cluster
-from tests.e2e.conftest import MODEL
+from bot.conversation_ids import stored_id
+from bot.storage.crypto import conversation_hash
+from tests.e2e.conftest import MODEL, Chat
+from tests.e2e.journeys import MARKERS, intake_up_to_review, marker_forms, reference_in
+from tests.e2e.processes import started_by
 
 START_TIMEOUT = 420
 CONVERSATIONS = 200
@@ -24,9 +36,21 @@ AREA = "kent-and-medway"
 JOURNEYS = {
     "faq": ["/greet", "what is a personal health budget?", "what can it pay for?", "who can have one?", "thanks"],
     "eligibility": ["/greet", "Could I get one?", "For someone I care for", "Yes, 18 or over", "No", "not sure"],
-    "intake": ["Leave my details for the team", "Yes, I agree", "Me, for myself", "Jo Cluster", "12th March 1950",
-               "943 476 5919", "ME14 1XX", "Email", "jo.cluster@example.org", "Afternoon", "No, none",
-               "No, nothing else", "Send my details"],
+    "intake": [
+        "Leave my details for the team",
+        "Yes, I agree",
+        "Me, for myself",
+        "Jo Cluster",
+        "12th March 1950",
+        "943 476 5919",
+        "ME14 1XX",
+        "Email",
+        "jo.cluster@example.org",
+        "Afternoon",
+        "No, none",
+        "No, nothing else",
+        "Send my details",
+    ],
 }
 
 
@@ -40,20 +64,37 @@ def cluster(tmp_path_factory, postgres_server):
     except RuntimeError as error:
         pytest.fail(str(error))
     try:
-        yield {"url": running.url, "dir": tmp, "rasa_ports": [str(p) for p in running.rasa_ports],
-               "tracker_url": running.database_url("conversations"), "intake_url": running.database_url("intake")}
+        yield {
+            "url": running.url,
+            "dir": tmp,
+            "rasa_ports": [str(p) for p in running.rasa_ports],
+            "tracker_url": running.database_url("conversations"),
+            "intake_url": running.database_url("intake"),
+            "key": running.key,
+            "redis": running.redis,
+        }
     finally:
-        running.stop()
+        # SIGTERM, as a supervisor stops it: every process it started stops (the same
+        # stop_with_parent as `make run`, whose SIGHUP and SIGKILL cases tests/e2e/test_stopping.py tries).
+        assert running.stop() == 0
+        marker = f"CLUSTER_DIR={os.path.realpath(tmp)}"
+        deadline = time.monotonic() + 60
+        while started_by(marker) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert started_by(marker) == [], "every process the cluster started has stopped"
 
 
-def play(url, journey, seed):
+def play(url, journey, seed, messages=None):
     """One conversation; returns its id, and per message the request id and the number of answers."""
     sender = secrets.token_hex(16)
     sent = []
     with requests.Session() as session:
-        for message in JOURNEYS[journey]:
-            response = session.post(url + "/webhooks/rest/webhook", timeout=120, json={
-                "sender": sender, "message": message, "metadata": {"area": AREA}})
+        for message in messages or JOURNEYS[journey]:
+            response = session.post(
+                url + "/webhooks/rest/webhook",
+                timeout=120,
+                json={"sender": sender, "message": message, "metadata": {"area": AREA}},
+            )
             assert response.status_code == 200, response.text
             answers = response.json()
             assert answers, f"no answer to {message!r}"
@@ -82,10 +123,11 @@ def test_200_conversations_through_nginx_on_two_servers_lose_nothing_and_duplica
         rows = c.execute(text("select sender_id, type_name, data from events order by id")).all()
     engine.dispose()
     events = collections.defaultdict(list)
+    keys = MultiFernet([Fernet(k.encode()) for k in cluster["key"].split(",")])
     for sender, kind, data in rows:
-        events[sender].append((kind, json.loads(data)))
+        events[sender].append((kind, json.loads(keys.decrypt(data.encode()))))
     for conversation in played:
-        stored = events[conversation["sender"]]
+        stored = events[stored_id(conversation["sender"], cluster["key"])]
         users = [d["text"] for kind, d in stored if kind == "user"]
         assert users == JOURNEYS[conversation["journey"]], "every message stored once, in order"
         timestamps = [d["timestamp"] for _, d in stored]
@@ -108,3 +150,110 @@ def test_200_conversations_through_nginx_on_two_servers_lose_nothing_and_duplica
     assert len(records) == len(set(records)) == len(intakes) == outbox, "one record per intake, none twice"
     for conversation in intakes:
         assert "Your details are saved" in conversation["sent"][-1][2][0]["text"]
+
+
+def _every_row_as_text(url):
+    """Every row of every table of the database, each as PostgreSQL's text form of the row."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as c:
+        tables = c.execute(text("select tablename from pg_tables where schemaname = 'public'")).scalars().all()
+        rows = {t: [r[0] for r in c.execute(text(f'select t::text from "{t}" t'))] for t in tables}
+    engine.dispose()
+    return rows
+
+
+def _found(markers, cluster):
+    """Where any marker is: a table row in either database, a Redis key or value, or a log line."""
+    found = []
+    for name in ("tracker_url", "intake_url"):
+        for table, rows in _every_row_as_text(cluster[name]).items():
+            found += [(name, table, m) for m in markers for row in rows if m.lower() in row.lower()]
+    redis = subprocess.run(
+        ["redis-cli", "-h", cluster["redis"][0], "-p", cluster["redis"][1], "-n", "1", "--scan"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert redis.returncode == 0, redis.stderr
+    found += [("redis", key, m) for m in markers for key in redis.stdout.split() if m.lower() in key.lower()]
+    for log in (cluster["dir"]).rglob("*.log"):
+        content = log.read_text(errors="replace").lower()
+        found += [(str(log), "", m) for m in markers if m.lower() in content]
+    return found
+
+
+def _phb_intake(cluster, *args):
+    env = dict(
+        os.environ,
+        DATABASE_URL=cluster["intake_url"],
+        TRACKER_DATABASE_URL=cluster["tracker_url"],
+        PHB_INTAKE_KEY=cluster["key"],
+    )
+    done = subprocess.run(
+        [str(pathlib.Path(sys.executable).parent / "phb-intake"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_marker_intake_through_nginx_leaves_nothing_in_clear_and_erasure_leaves_nothing(cluster):
+    """The issue's test of the production topology: what was typed, and the conversation id, are
+    nowhere in any table, any Redis key or any log; erasure by reference and by conversation id
+    leaves nothing of either conversation."""
+    chats, references = [], []
+    for _ in range(2):
+        chat = Chat(cluster["url"], area=AREA)
+        chat.metadata["client"] = "phb-chat"  # as the widget sends it
+        intake_up_to_review(chat)
+        replies = chat.say("Send my details")
+        references.append(reference_in(replies))
+        # The widget is told to go on under a new id (and to ask for the old one to be forgotten).
+        assert [r["custom"] for r in replies if "custom" in r] == [{"new_conversation": True}], replies
+        chats.append(chat)
+    senders = [c.sender for c in chats]
+    # Every form of every marker but the bare word "Marker", which Python's own files are named after
+    # ("packaging/markers.py" in a warning); the name's other words are searched on their own.
+    markers = [*(m for m in marker_forms(MARKERS) if m.lower() != "marker"), *senders]
+    assert _found(markers, cluster) == []
+
+    # The records and the conversations are there, sealed: the team's own tool reads a record.
+    assert MARKERS["name"] in _phb_intake(cluster, "show", references[0])
+    stored = [stored_id(s, cluster["key"]) for s in senders]
+    tracker_rows = _every_row_as_text(cluster["tracker_url"])["events"]
+    assert all(any(s in row for row in tracker_rows) for s in stored)
+
+    out = _phb_intake(cluster, "erase", references[0])
+    assert "stored conversation event(s) erased" in out and f"{references[0]}: record and outbox row erased" in out
+    out = _phb_intake(cluster, "erase", "--conversation", senders[1])
+    assert f"{references[1]}: record and outbox row erased" in out
+    tracker_rows = _every_row_as_text(cluster["tracker_url"])["events"]
+    assert not any(s in row for row in tracker_rows for s in stored)
+    records = _every_row_as_text(cluster["intake_url"])["intake_records"]
+    assert not any(reference in row for row in records for reference in references)
+    assert not any(conversation_hash(s) in row for row in records for s in stored)
+    assert _found(markers, cluster) == []
+
+
+def test_the_chat_page_works_through_nginx_with_its_framing_policy(cluster):
+    """Production serves the chat page (and the widget's files) behind the same nginx: a whole
+    exchange by form posts, its conversation on the two Rasa servers through nginx."""
+    browser = requests.Session()
+    page = browser.get(f"{cluster['url']}/chat?area={AREA}", timeout=90)
+    assert page.status_code == 200 and 'data-state="chat"' in page.text and "phb-page__msg--bot" in page.text
+    assert (
+        f"frame-ancestors http://localhost:{cluster['url'].rsplit(':', 1)[1]}"
+        in page.headers["Content-Security-Policy"]
+    )
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    answer = browser.post(
+        f"{cluster['url']}/chat",
+        data={"area": AREA, "token": token, "message": "what is a personal health budget"},
+        timeout=90,
+    )
+    assert answer.status_code == 200 and "amount of NHS money" in answer.text
+    for path in ("/phb-chat.js", "/phb-page.js", "/phb-page.css", "/nhsuk/nhsuk-frontend.min.css"):
+        assert browser.get(cluster["url"] + path, timeout=30).status_code == 200, path

@@ -1,4 +1,5 @@
 """Real conversations over HTTP with the running servers."""
+
 from tests.e2e.conftest import Chat, buttons_of, text_of
 
 

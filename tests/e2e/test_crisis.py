@@ -4,6 +4,7 @@ assistant did not understand still gives 999 and NHS 111.
 
 The crisis messages are from the held-out corpus (tests/safety/corpus/), words nobody here wrote.
 """
+
 import pytest
 
 from bot.safety import crisis_category
@@ -63,10 +64,12 @@ def _feedback_comment(chat):
 
 # Each state, and what the guide says it does next: a guide waits to be carried on; feedback, which
 # nobody needs, simply stops asking.
-STATES = {"an eligibility answer": (_eligibility_answer, "paused"),
-          "an intake field (a name)": (_intake_name, "paused"),
-          "an outcome draft": (_outcome_draft, "paused"),
-          "a feedback comment": (_feedback_comment, "stopped asking")}
+STATES = {
+    "an eligibility answer": (_eligibility_answer, "paused"),
+    "an intake field (a name)": (_intake_name, "paused"),
+    "an outcome draft": (_outcome_draft, "paused"),
+    "a feedback comment": (_feedback_comment, "stopped asking"),
+}
 
 
 @pytest.mark.parametrize("state", sorted(STATES))

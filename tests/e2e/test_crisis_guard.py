@@ -1,6 +1,7 @@
 """The crisis guard (nlu_components/crisis_guard.py) in the trained model: every corpus message the
 safety net finds comes out as the `crisis` intent with the kind of help to give, including those
 the NLU model on its own puts elsewhere (issue 20)."""
+
 import asyncio
 
 import pytest
@@ -31,8 +32,11 @@ def test_every_crisis_message_is_the_crisis_intent_with_a_kind(parsed):
 
 
 def test_crises_the_model_alone_puts_elsewhere_are_still_handled_as_a_crisis(parsed):
-    rescued = [(text, p["crisis_guard"]["model_intent"]) for text, kind, p in parsed
-               if kind and p["crisis_guard"]["model_intent"] != "crisis"]
+    rescued = [
+        (text, p["crisis_guard"]["model_intent"])
+        for text, kind, p in parsed
+        if kind and p["crisis_guard"]["model_intent"] != "crisis"
+    ]
     # Many of these words nobody here wrote are an FAQ, a guide answer or small talk to the model alone.
     assert len(rescued) >= 100, len(rescued)
     assert {intent for _, intent in rescued} >= {"faq"}

@@ -1,5 +1,6 @@
 """A full eligibility check over HTTP with the running servers."""
-from tests.e2e.conftest import Chat, buttons_of, text_of
+
+from tests.e2e.conftest import Chat, text_of
 
 
 def test_a_full_check_in_cornwall_with_a_digression_and_a_non_answer(servers):
@@ -71,12 +72,14 @@ def test_natural_answers_are_accepted_and_the_start_is_clean(servers):
     # A real question in the middle is still answered, then the same question comes back.
     replies = text_of(chat.say("what is a direct payment?"))
     assert "direct payment" in replies.lower() and "Question 4 of" in replies
-    # One the assistant is not sure of ("What is a notional budget?", as an ICB's FAQ words it, is
-    # in the frozen real-world set and never trained on) gets "did you mean", not "choose an
-    # option": a button gives the answer, and the same question comes back each time.
+    # "What is a notional budget?", as an ICB's FAQ words it (in the frozen real-world set, never
+    # trained on), is never met with "choose one of the options": the model answers it when it is
+    # sure, or says "did you mean" with the answer as a button when it is not (which one depends on
+    # the training); either way the answer is given and the same question comes back each time.
     replies = chat.say("what is a notional budget?")
     assert "Question 4 of" in text_of(replies) and "choose one of the options" not in text_of(replies)
-    offered = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
-    assert "Notional budgets" in offered, offered
-    replies = text_of(chat.say(offered["Notional budgets"]))
-    assert "no money changes hands" in replies and "Question 4 of" in replies
+    if "no money changes hands" not in text_of(replies):
+        offered = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
+        assert "Notional budgets" in offered, offered
+        replies = chat.say(offered["Notional budgets"])
+    assert "no money changes hands" in text_of(replies) and "Question 4 of" in text_of(replies)

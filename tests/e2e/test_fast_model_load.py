@@ -8,33 +8,29 @@ the last digit) and entities; for FAQs, the same answer ranking. Other messages 
 our way; nothing reads it for them (Rasa's retrieval action, our guides and the insight facts read
 it only when the intent is `faq`).
 """
+
 import asyncio
 import contextlib
 
 import pytest
-import yaml
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.utils.tensorflow.models import RasaModel
 
 from rasa_plugins import model_loading, nlu_reuse
-from tests.e2e.conftest import MODEL, ROOT
-from tests.e2e.test_answers_reach_the_guide import button_texts
+from tests.e2e.conftest import MODEL
+from tests.e2e.guide_texts import every_text_to_send as texts
 
 FIELDS = ("intent", "intent_ranking", "entities", "response_selector")
-
-
-def texts():
-    test_set = yaml.safe_load((ROOT / "tests" / "nlu" / "test_nlu.yml").read_text())
-    found = [line[2:].strip() for block in test_set["nlu"] if "examples" in block
-             for line in block["examples"].splitlines() if line.strip()]
-    return found + button_texts()
 
 
 @contextlib.contextmanager
 def rasas_own_way():
     patched = RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process
-    RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process = \
-        classmethod(model_loading._rasa_model_load), model_loading._rasa_predict, nlu_reuse._rasa_response_selector_process
+    RasaModel.load, RasaModel._rasa_predict, ResponseSelector.process = (
+        classmethod(model_loading._rasa_model_load),
+        model_loading._rasa_predict,
+        nlu_reuse._rasa_response_selector_process,
+    )
     try:
         yield
     finally:
@@ -42,8 +38,9 @@ def rasas_own_way():
 
 
 def predictions(agent, messages):
-    return [{k: parsed.get(k) for k in FIELDS} for parsed in
-            (asyncio.run(agent.parse_message(text)) for text in messages)]
+    return [
+        {k: parsed.get(k) for k in FIELDS} for parsed in (asyncio.run(agent.parse_message(text)) for text in messages)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +73,11 @@ def test_our_way_understands_exactly_as_rasas(trained_agent, rasas_way):
             differ.append((message, a, b))
     assert not differ, f"{len(differ)} messages are understood differently, first: {differ[0]}"
     # Our way really called the graph directly, in DIET and in the ResponseSelector.
-    models = [node._component.model for node in trained_agent.processor.graph_runner._instantiated_nodes.values()
-              if getattr(node._component, "model", None) is not None]
+    models = [
+        node._component.model
+        for node in trained_agent.processor.graph_runner._instantiated_nodes.values()
+        if getattr(node._component, "model", None) is not None
+    ]
     assert len(models) == 2 and all("_phb_predict_graph" in vars(model) for model in models)
     faqs = sum(1 for a in ours if a["intent"]["name"] == "faq")
     assert faqs > 150  # the FAQ answers were compared for every FAQ message, and there are many

@@ -6,6 +6,7 @@ The shipped areas have no endpoint and no areas-directory override exists, so th
 format come from the deployment's variables (PHB_INTAKE_ENDPOINTS, PHB_INTAKE_FORMATS), as
 docs/intake-formats.md describes.
 """
+
 import datetime as dt
 import json
 import subprocess
@@ -18,7 +19,7 @@ from bot.intake.models import OutboxRow
 from bot.intake.store import IntakeStore
 from tests.e2e.conftest import RASA, ROOT, Chat, buttons_of, text_of
 from tests.intake.receiver import Receiver
-from tests.intake.test_fhir import assert_valid, questionnaire_items, resources
+from tests.intake.fhir_checks import assert_valid, questionnaire_items, resources
 
 AREA = "kent-and-medway"
 # Values no real message contains (and no other test uses), so a search finds only this journey's.
@@ -38,16 +39,26 @@ def same_key_as_the_servers(servers, monkeypatch):
 
 
 def relay(servers, receiver):
-    env = {**servers["env"], "PHB_INTAKE_ENDPOINTS": json.dumps({AREA: receiver.url}),
-           "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"})}
-    return subprocess.run([str(RASA.parent / "phb-intake"), "relay", "--once"], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=120)
+    env = {
+        **servers["env"],
+        "PHB_INTAKE_ENDPOINTS": json.dumps({AREA: receiver.url}),
+        "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"}),
+    }
+    return subprocess.run(
+        [str(RASA.parent / "phb-intake"), "relay", "--once"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def due_now(store, record_id):
     with store.session() as s:
-        s.execute(update(OutboxRow).where(OutboxRow.record_id == record_id)
-                  .values(next_attempt_at=OutboxRow.created_at))
+        s.execute(
+            update(OutboxRow).where(OutboxRow.record_id == record_id).values(next_attempt_at=OutboxRow.created_at)
+        )
 
 
 def leave_details(chat):
@@ -84,8 +95,11 @@ def deliver_through_failures(servers, store, key):
     """Relay three times: the endpoint fails once, then keeps the record but its reply is lost, then
     answers. Other tests' records wait meanwhile, so the receiver's plan meets this record."""
     with store.session() as s:
-        waiting = s.execute(select(OutboxRow).where(OutboxRow.status == models.PENDING,
-                                                    OutboxRow.record_id != key)).scalars().all()
+        waiting = (
+            s.execute(select(OutboxRow).where(OutboxRow.status == models.PENDING, OutboxRow.record_id != key))
+            .scalars()
+            .all()
+        )
         others = {row.id: row.next_attempt_at for row in waiting}
         for row in waiting:
             row.next_attempt_at = dt.datetime(9999, 1, 1)
@@ -127,13 +141,17 @@ def test_a_journey_for_a_fhir_area_arrives_as_one_valid_bundle_once(servers):
     patient = found["Patient"]
     assert patient["name"] == [{"text": MARKERS["name"]}]
     assert {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": MARKERS["nhs"].replace(" ", "")} in [
-        {k: i[k] for k in ("system", "value")} for i in patient["identifier"]]
+        {k: i[k] for k in ("system", "value")} for i in patient["identifier"]
+    ]
     assert patient["telecom"] == [{"system": "email", "value": MARKERS["email"], "rank": 1}]
     assert patient["address"] == [{"postalCode": MARKERS["postcode"]}]
     assert patient["communication"][0]["language"] == {"text": MARKERS["language"]}
     assert reference in [i["value"] for i in found["ServiceRequest"]["identifier"]]
-    answers = {i["linkId"]: [a["valueString"] for a in i.get("answer", [])]
-               for g in found["QuestionnaireResponse"]["item"] for i in g["item"]}
+    answers = {
+        i["linkId"]: [a["valueString"] for a in i.get("answer", [])]
+        for g in found["QuestionnaireResponse"]["item"]
+        for i in g["item"]
+    }
     assert answers["name"] == [MARKERS["name"]] and answers["anything_else"] == [MARKERS["note"]]
     assert answers["check.who_for"] == ["For me"] and answers["date_of_birth"] == ["12 March 1950"]
     assert set(answers) <= set(questionnaire_items())

@@ -1,4 +1,5 @@
 """Feedback and the ICB's figures, end to end: conversations over HTTP, the event broker, then `phb-insight`."""
+
 import csv
 import datetime as dt
 import subprocess
@@ -58,21 +59,30 @@ def test_feedback_is_asked_once_and_no_thanks_ends_it(servers):
 
 
 def test_several_conversations_then_the_report_counts_them(servers, tmp_path):
-    chats = [one_conversation(servers["url"], KENT, f"Clear answers, ring me on {PHONE}" if n == 0 else "No")
-             for n in range(5)]
+    chats = [
+        one_conversation(servers["url"], KENT, f"Clear answers, ring me on {PHONE}" if n == 0 else "No")
+        for n in range(5)
+    ]
     chats.append(one_conversation(servers["url"], CORNWALL, "No"))
     wait_until_written(servers["database_url"])
 
     today = dt.datetime.now(dt.timezone.utc).date()
     start, end = (today - dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=1)).isoformat()
     out = tmp_path / "insight"
-    result = subprocess.run([str(RASA.parent / "phb-insight"), "report", "--area", KENT, "--from", start, "--to", end,
-                             "--out", str(out)], cwd=ROOT, env=servers["env"], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(RASA.parent / "phb-insight"), "report", "--area", KENT, "--from", start, "--to", end, "--out", str(out)],
+        cwd=ROOT,
+        env=servers["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "CONVERSATIONS PER WEEK" in result.stdout
-    values = {(row["section"], row["measure"]): row["value"]
-              for row in csv.DictReader((out / f"insight-{KENT}-{start}-{end}.csv").open())}
+    values = {
+        (row["section"], row["measure"]): row["value"]
+        for row in csv.DictReader((out / f"insight-{KENT}-{start}-{end}.csv").open())
+    }
     # Other tests in this run also talk to Kent: at least our five, counted as conversations.
     assert int(values[("summary", "conversations")]) >= 5
     assert int(values[("top topics", "faq/what_is_phb")]) >= 5
@@ -86,9 +96,25 @@ def test_several_conversations_then_the_report_counts_them(servers, tmp_path):
 
     # Cornwall's report counts Cornwall's conversations (other tests in this run talk to Cornwall too), and no
     # figure from 1 to 4 appears anywhere in it.
-    cornwall = subprocess.run([str(RASA.parent / "phb-insight"), "report", "--area", CORNWALL, "--from", start,
-                               "--to", end, "--out", str(out)], cwd=ROOT, env=servers["env"], capture_output=True,
-                              text=True, timeout=120)
+    cornwall = subprocess.run(
+        [
+            str(RASA.parent / "phb-insight"),
+            "report",
+            "--area",
+            CORNWALL,
+            "--from",
+            start,
+            "--to",
+            end,
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=servers["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     rows = list(csv.DictReader((out / f"insight-{CORNWALL}-{start}-{end}.csv").open()))
     assert cornwall.returncode == 0
     assert next(r["value"] for r in rows if r["measure"] == "conversations") not in ("0", "")

@@ -3,6 +3,7 @@
 Marker values go in; afterwards every log and the database file are searched
 for them: personal details are never in a log, and only encrypted at rest.
 """
+
 import json
 import subprocess
 
@@ -23,8 +24,14 @@ def same_key_as_the_servers(servers, monkeypatch):
 
 
 def cli(servers, *args, extra_env=None):
-    return subprocess.run([str(RASA.parent / "phb-intake"), *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**servers["env"], **(extra_env or {})}, timeout=120)
+    return subprocess.run(
+        [str(RASA.parent / "phb-intake"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**servers["env"], **(extra_env or {})},
+        timeout=120,
+    )
 
 
 def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(servers):
@@ -64,8 +71,15 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     replies = chat.say(MARKERS["note"])
     text = text_of(replies)
     assert "check your answers" in text
-    for shown in (MARKERS["name"], "12 March 1950", MARKERS["nhs"], MARKERS["postcode"], MARKERS["email"],
-                  "Large print", "Family or a carer"):
+    for shown in (
+        MARKERS["name"],
+        "12 March 1950",
+        MARKERS["nhs"],
+        MARKERS["postcode"],
+        MARKERS["email"],
+        "Large print",
+        "Family or a carer",
+    ):
         assert shown in text, shown
     assert "Change postcode" in buttons_of(replies)
     # Everything that will be sent, the check's result too, each part removable before sending.
@@ -103,8 +117,12 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     with store.session() as s:
         s.execute(update(OutboxRow).values(next_attempt_at=OutboxRow.created_at))
     with Receiver() as receiver:
-        relay2 = cli(servers, "relay", "--once", extra_env={"PHB_INTAKE_ENDPOINTS": json.dumps(
-            {"kent-and-medway": receiver.url})})
+        relay2 = cli(
+            servers,
+            "relay",
+            "--once",
+            extra_env={"PHB_INTAKE_ENDPOINTS": json.dumps({"kent-and-medway": receiver.url})},
+        )
         assert "delivered 1" in relay2.stdout
     assert list(receiver.stored) == [record.id]
     assert receiver.stored[record.id]["details"]["name"] == MARKERS["name"]

@@ -2,6 +2,7 @@
 default: Rasa's HTTP API is off, browsers may call it only from the configured origins, and the
 action server cannot be reached from another machine. With RASA_API_TOKEN the API is on, behind
 that token."""
+
 import pathlib
 import re
 import socket
@@ -11,6 +12,7 @@ import requests
 from cryptography.fernet import Fernet
 
 from bench.run import Ours as RunScript
+from bot.conversation_ids import stored_id
 from tests.e2e.conftest import MODEL, Chat, text_of
 
 EVIL = "http://evil.example"
@@ -27,9 +29,15 @@ def default_run(tmp_path_factory):
 
 
 def test_the_http_api_is_off(default_run):
-    for method, path in [("GET", "/status"), ("GET", "/version"), ("GET", "/domain"),
-                         ("GET", "/conversations/someone/tracker"), ("POST", "/model/parse"),
-                         ("PUT", "/model"), ("POST", "/conversations/someone/trigger_intent")]:
+    for method, path in [
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("GET", "/domain"),
+        ("GET", "/conversations/someone/tracker"),
+        ("POST", "/model/parse"),
+        ("PUT", "/model"),
+        ("POST", "/conversations/someone/trigger_intent"),
+    ]:
         response = requests.request(method, default_run.url + path, json={}, timeout=10)
         assert response.status_code == 404, (method, path, response.status_code)
     # The chat itself works.
@@ -43,8 +51,15 @@ def test_browsers_may_call_it_only_from_the_configured_origins(default_run):
     assert allowed.headers.get("Access-Control-Allow-Origin") == default_run.widget_origin
     refused = requests.post(webhook, json=body, headers={"Origin": EVIL}, timeout=30)
     assert "Access-Control-Allow-Origin" not in refused.headers
-    preflight = requests.options(webhook, timeout=10, headers={
-        "Origin": EVIL, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    preflight = requests.options(
+        webhook,
+        timeout=10,
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
@@ -67,14 +82,39 @@ def test_nothing_personal_or_secret_is_in_the_startup_output(default_run):
     out = default_run.out.read_text()
     assert "PHB_INTAKE_KEY=" not in out and "DEVELOPMENT key" not in out  # a key was given: no dev key made
     logs = pathlib.Path(default_run.out.parent / "logs")
-    assert sorted(p.name for p in logs.glob("*.log")) == ["actions.log", "migrate.log", "rasa-1.log", "rasa-2.log",
-                                                           "relay.log", "router.log", "widget.log"]
+    assert sorted(p.name for p in logs.glob("*.log")) == [
+        "actions.log",
+        "migrate.log",
+        "rasa-1.log",
+        "rasa-2.log",
+        "relay.log",
+        "router.log",
+        "widget.log",
+    ]
 
 
 def rasa_ports(run) -> list:
     """The Rasa servers' own ports, as the router's log names them."""
     log = (run.out.parent / "logs" / "router.log").read_text()
     return [int(p) for p in re.search(r"to Rasa servers on ports ([\d ]+)", log).group(1).split()]
+
+
+def test_each_rasa_server_refuses_a_huge_body_before_reading_it_and_a_bad_id_anywhere(default_run):
+    """Sanic would read 100 MB before our channel refuses more than 64 KB: scripts/serve.sh caps each
+    Rasa server at 256 KB. And only a 128-bit id, as 32 hex digits, is a conversation."""
+    for port in rasa_ports(default_run):
+        huge = requests.post(
+            f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+            data=b"x" * (1024 * 1024),
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert huge.status_code == 413, huge.text
+        for sender in ("default", "A" * 32, "a" * 31, "g" * 32):
+            bad = requests.post(
+                f"http://127.0.0.1:{port}/webhooks/rest/webhook", json={"sender": sender, "message": "hi"}, timeout=30
+            )
+            assert bad.status_code == 400 and bad.json()["error"] == "bad_sender", sender
 
 
 TOKEN = "t-" + Fernet.generate_key().decode()[:30]
@@ -106,10 +146,18 @@ def test_each_conversation_stays_on_one_of_the_two_rasa_servers(api_run):
         said = ["what is a personal health budget?", "what can it pay for?", "how do I start?"]
         for text in said:
             assert text_of(chat.say(text)), text
-        texts = [[e.get("text") for e in requests.get(f"{base}/conversations/{chat.sender}/tracker",
-                                                      params={"token": TOKEN}, timeout=10).json()["events"]
-                  if e["event"] == "user"]
-                 for base in [api_run.url] + [f"http://127.0.0.1:{p}" for p in ports]]
+        texts = [
+            [
+                e.get("text")
+                for e in requests.get(
+                    f"{base}/conversations/{stored_id(chat.sender, api_run.key)}/tracker",
+                    params={"token": TOKEN},
+                    timeout=10,
+                ).json()["events"]
+                if e["event"] == "user"
+            ]
+            for base in [api_run.url] + [f"http://127.0.0.1:{p}" for p in ports]
+        ]
         assert texts[0] == said  # through the router: the whole conversation, in order
         holders = [i for i, found in enumerate(texts[1:]) if found]
         assert len(holders) == 1 and texts[1 + holders[0]] == said, texts
@@ -126,6 +174,8 @@ def outward_address():
         except OSError:
             address = "127.0.0.1"
     if address.startswith("127."):
-        pytest.fail("this machine has no network interface besides loopback: the test cannot tell loopback-only "
-                    "from all interfaces")
+        pytest.fail(
+            "this machine has no network interface besides loopback: the test cannot tell loopback-only "
+            "from all interfaces"
+        )
     return address

@@ -9,6 +9,7 @@ collector tracks (every container, every event, every tracker), the entries in a
 sets and deques (a string or number kept in a container that lives on), and Python's allocated
 memory blocks (anything at all, but noisy: caches and free lists move it by about a hundred).
 """
+
 import asyncio
 import collections
 import gc
@@ -33,8 +34,9 @@ BATCHES = 4
 @pytest.fixture(scope="module")
 def played(trained_agent, tmp_path_factory):
     clock = [0.0]
-    store = ForgetfulMemoryTrackerStore(trained_agent.processor.domain, idle_minutes=IDLE_MINUTES,
-                                        clock=lambda: clock[0])
+    store = ForgetfulMemoryTrackerStore(
+        trained_agent.processor.domain, idle_minutes=IDLE_MINUTES, clock=lambda: clock[0]
+    )
 
     async def conversation(messages):
         sender = secrets.token_hex(16)
@@ -72,8 +74,10 @@ def played(trained_agent, tmp_path_factory):
 def test_memory_does_not_grow_from_batch_to_batch_once_conversations_are_forgotten(played):
     conversations = ROUNDS * len(journeys.OURS)
     blocks, objects, entries = zip(*played)
-    print(f"{conversations} conversations per batch: allocated blocks {blocks}, tracked objects {objects}, "
-          f"entries {entries}")
+    print(
+        f"{conversations} conversations per batch: allocated blocks {blocks}, tracked objects {objects}, "
+        f"entries {entries}"
+    )
     after_first = slice(1, None)
     # Anything kept per conversation would add at least one object or entry for each: 40 a batch.
     assert max(objects[after_first]) - min(objects[after_first]) < conversations / 10, objects

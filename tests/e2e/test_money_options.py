@@ -1,4 +1,5 @@
 """Ways to manage the money over HTTP with the running servers."""
+
 from tests.e2e.conftest import Chat, buttons_of, text_of
 
 

@@ -1,11 +1,13 @@
 """A whole journey with marker values through production's storage (PostgreSQL for conversations
 and intake records), then a search of every log and every stored row for the markers; then
 erasure, after which no marker is stored anywhere."""
+
 import subprocess
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
+from bot.conversation_ids import stored_id
 from tests.e2e.conftest import RASA, ROOT, Chat, text_of
 from tests.e2e.journeys import PRIVATE_MARKERS, intake_up_to_review, marker_forms, reference_in
 
@@ -31,23 +33,32 @@ def test_markers_are_in_no_log_and_erasure_leaves_none_in_any_store(sql_stack):
     assert reference.lower() in intake_rows
     for marker in MARKER_FORMS:
         assert marker.lower() not in intake_rows, f"{marker!r} is in clear in the intake database"
-    # The stored conversation holds what was typed (docs/privacy.md): the search finds it...
-    assert "quaxley" in _every_row(sql_stack.tracker_url)
+    # The stored conversation is there, sealed (docs/privacy.md): no marker, and not the id, in clear...
+    stored = _every_row(sql_stack.tracker_url)
+    assert stored_id(chat.sender) in stored and chat.sender not in stored
+    for marker in MARKER_FORMS:
+        assert marker.lower() not in stored, f"{marker!r} is in clear in the tracker store"
 
     env = dict(sql_stack.env, DATABASE_URL=sql_stack.intake_url)
-    erased = subprocess.run([str(RASA.parent / "phb-intake"), "erase", reference, "--tracker-db", sql_stack.tracker_url],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    erased = subprocess.run(
+        [str(RASA.parent / "phb-intake"), "erase", reference, "--tracker-db", sql_stack.tracker_url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert erased.returncode == 0, erased.stderr
     assert "erased" in erased.stdout
     for marker in MARKER_FORMS:
         assert marker.lower() not in erased.stdout.lower() + erased.stderr.lower()
 
-    # ...and after erasure it finds nothing: not the record, its outbox row or the conversation.
+    # ...and after erasure nothing is left: not the record, its outbox row or the conversation.
     intake_rows = _every_row(sql_stack.intake_url)
     assert reference.lower() not in intake_rows
     assert _count(sql_stack.intake_url, "intake_records") == _count(sql_stack.intake_url, "intake_outbox")
     stored = _every_row(sql_stack.tracker_url)
-    assert chat.sender not in stored
+    assert stored_id(chat.sender) not in stored
     for marker in MARKER_FORMS:
         assert marker.lower() not in stored, f"{marker!r} is still in the tracker store"
     # A new message starts a new, empty conversation with the same id: nothing comes back.
@@ -60,8 +71,9 @@ def _every_row(url):
     try:
         with engine.connect() as c:
             tables = inspect(c).get_table_names()
-            return "\n".join(str(row[0]) for table in tables
-                             for row in c.execute(text(f'select t::text from "{table}" t'))).lower()
+            return "\n".join(
+                str(row[0]) for table in tables for row in c.execute(text(f'select t::text from "{table}" t'))
+            ).lower()
     finally:
         engine.dispose()
 

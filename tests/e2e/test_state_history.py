@@ -8,6 +8,7 @@ Every time the processor or a policy asks for the applied events, the states or 
 fit, Rasa's own answer is worked out too, and they must be equal. Most calls must go on from
 earlier work, or the speed-up is not working.
 """
+
 import asyncio
 import secrets
 
@@ -23,18 +24,51 @@ from bench import journeys
 from rasa_plugins import graph_runner, rule_matching, state_history
 from rasa_plugins.memory_tracker_store import ForgetfulMemoryTrackerStore
 from tests.e2e.conftest import on_real_actions
-from tests.e2e.test_fast_model_load import texts
+from tests.e2e.guide_texts import every_text_to_send as texts
 
 AREA = "kent-and-medway"
 # Beyond the bench's journeys: a restart, a form stopped and started again, a digression and a
 # correction inside a form, and "I don't know".
 MORE = [
-    ["/greet", "Could I get one?", "For myself", "restart", "Could I get one?", "For someone I care for", "stop",
-     "what is a personal health budget?", "Could I get one?", "For myself", "Yes, 18 or over", "I don't know"],
-    ["/greet", "Leave my details for the team", "Yes, I agree", "Myself", "what can it pay for?", "Jo Bench",
-     "sorry, I got that wrong", "Jo Benchley", "12th March 1950", "stop", "bye"],
-    ["/greet", "Help with my outcomes", "I don't know", "my family", "stop", "Ways to manage the money",
-     "Help me choose", "I'm not sure", "restart", "thanks"],
+    [
+        "/greet",
+        "Could I get one?",
+        "For myself",
+        "restart",
+        "Could I get one?",
+        "For someone I care for",
+        "stop",
+        "what is a personal health budget?",
+        "Could I get one?",
+        "For myself",
+        "Yes, 18 or over",
+        "I don't know",
+    ],
+    [
+        "/greet",
+        "Leave my details for the team",
+        "Yes, I agree",
+        "Myself",
+        "what can it pay for?",
+        "Jo Bench",
+        "sorry, I got that wrong",
+        "Jo Benchley",
+        "12th March 1950",
+        "stop",
+        "bye",
+    ],
+    [
+        "/greet",
+        "Help with my outcomes",
+        "I don't know",
+        "my family",
+        "stop",
+        "Ways to manage the money",
+        "Help me choose",
+        "I'm not sure",
+        "restart",
+        "thanks",
+    ],
 ]
 
 
@@ -53,8 +87,9 @@ def test_every_call_gets_the_states_rasa_would_build(processor, monkeypatch):
 
     def checked(self, tracker, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None):
         got = patched(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-        expected = state_history._rasa_states_for_tracker_history(self, tracker, omit_unset_slots,
-                                                                  ignore_rule_only_turns, rule_only_data)
+        expected = state_history._rasa_states_for_tracker_history(
+            self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+        )
         calls.append(len(expected))
         if got != expected:
             differences.append((tracker.sender_id, len(expected)))
@@ -124,8 +159,10 @@ def test_every_call_gets_the_states_rasa_would_build(processor, monkeypatch):
     assert not applied_differences, applied_differences[:5]
     assert len(applied_calls) > len(calls), (len(applied_calls), len(calls))
     assert len(applied_started) < len(applied_calls) / 5, (len(applied_started), len(applied_calls))
-    print(f"applied events: {len(applied_calls)} calls, {len(applied_started)} from the start; "
-          f"states: {len(calls)} calls, {len(replays_started)} from the start, {len(rewinds)} rewinds")
+    print(
+        f"applied events: {len(applied_calls)} calls, {len(applied_started)} from the start; "
+        f"states: {len(calls)} calls, {len(replays_started)} from the start, {len(rewinds)} rewinds"
+    )
     assert not differences, differences[:5]
     assert len(calls) > 300 and max(calls) > 12, (len(calls), max(calls))
     # A replay starts once per conversation and way of asking, and again after a restart or a
@@ -137,15 +174,22 @@ def test_every_call_gets_the_states_rasa_would_build(processor, monkeypatch):
 def test_callers_may_change_what_they_get(processor):
     """The featurizers delete keys from the states they get: that must not reach the next call."""
     domain = processor.domain
-    tracker = DialogueStateTracker.from_events("changes", [
-        ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"}), ActionExecuted("utter_greet"),
-        ActionExecuted("action_listen"), UserUttered("bye", {"name": "goodbye"})], slots=domain.slots)
+    tracker = DialogueStateTracker.from_events(
+        "changes",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("hi", {"name": "greet"}),
+            ActionExecuted("utter_greet"),
+            ActionExecuted("action_listen"),
+            UserUttered("bye", {"name": "goodbye"}),
+        ],
+        slots=domain.slots,
+    )
     first = domain.states_for_tracker_history(tracker)
     for state in first:
         state.get("user", {}).clear()
         state.clear()
-    assert domain.states_for_tracker_history(tracker) == \
-        state_history._rasa_states_for_tracker_history(domain, tracker)
+    assert domain.states_for_tracker_history(tracker) == state_history._rasa_states_for_tracker_history(domain, tracker)
 
 
 def test_the_graphs_run_our_way_give_what_dask_gives(processor):
@@ -175,8 +219,9 @@ def test_the_graphs_run_our_way_give_what_dask_gives(processor):
             got, expected = both(lambda: processor._predict_next_with_tracker(tracker.copy()))
             assert got == expected and got.max_confidence_index == expected.max_confidence_index
             compared += 1
-            await processor.handle_message(UserMessage(text, CollectingOutputChannel(), sender,
-                                                       metadata={"area": AREA}))
+            await processor.handle_message(
+                UserMessage(text, CollectingOutputChannel(), sender, metadata={"area": AREA})
+            )
         return compared
 
     assert asyncio.run(play(journeys.OURS["intake"])) + asyncio.run(play(journeys.OURS["eligibility"])) > 20

@@ -3,8 +3,8 @@ alone, as `docker stop` does to its first process) or the terminal that started 
 to its process group), or even when `make` is killed outright (SIGKILL, as a supervisor does when
 SIGTERM takes too long), not only on Ctrl-C: its servers run in their own sessions, so nothing
 else would stop them."""
+
 import os
-import pathlib
 import signal
 import subprocess
 import time
@@ -14,18 +14,7 @@ from cryptography.fernet import Fernet
 
 from bench.run import free_port
 from tests.e2e.conftest import MODEL, ROOT
-
-
-def started_by(marker: str) -> list[int]:
-    """Every process whose environment carries this run's own LOG_DIR: the script and its servers."""
-    found = []
-    for proc in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            if marker.encode() in (proc / "environ").read_bytes().split(b"\0"):
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
+from tests.e2e.processes import started_by
 
 
 @pytest.mark.parametrize("sig, to_group", [(signal.SIGTERM, False), (signal.SIGHUP, True), (signal.SIGKILL, False)])
@@ -33,14 +22,28 @@ def test_stopping_make_run_stops_every_server(sig, to_group, tmp_path):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make test`, which trains it first")
     logs = tmp_path / "logs"
-    env = dict(os.environ, RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()), WIDGET_PORT=str(free_port()),
-               RASA_WORKERS="1", LOG_DIR=str(logs), DATABASE_URL=f"sqlite:///{tmp_path / 'intake.db'}",
-               PHB_INTAKE_KEY=Fernet.generate_key().decode(), TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_TELEMETRY_ENABLED="false")
+    env = dict(
+        os.environ,
+        RASA_PORT=str(free_port()),
+        ACTIONS_PORT=str(free_port()),
+        WIDGET_PORT=str(free_port()),
+        RASA_WORKERS="1",
+        LOG_DIR=str(logs),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'intake.db'}",
+        PHB_INTAKE_KEY=Fernet.generate_key().decode(),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_TELEMETRY_ENABLED="false",
+    )
     out = tmp_path / "make.out"
     # `make` in its own session, as a supervisor or a terminal runs it; the signal goes to make only.
-    make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env, stdout=open(out, "w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(out, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     marker = f"LOG_DIR={logs}"
     try:
         start = time.monotonic()

@@ -1,6 +1,7 @@
 """Understanding people as they write, over HTTP with the running servers (issue 21): "did you mean"
 buttons that answer, "Something else", openings that start a guide with what they already said, and a
 guide that keeps the person's own words as answers."""
+
 from bot.replies import topic_titles
 from tests.e2e.conftest import Chat, buttons_of, payload_of, text_of
 

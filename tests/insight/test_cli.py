@@ -1,12 +1,14 @@
 """`phb-insight` on a real SQLite database."""
+
 import datetime as dt
 
 import pytest
 
-from bot.insight import cli
+from processes import insight_command as cli
 from bot.insight.derive import Fact
 from bot.insight.store import InsightStore
-from bot.intake.store import IntakeStore, engine_for
+from bot.intake.store import IntakeStore
+from bot.storage.database import engine_for
 
 DAY = dt.date(2026, 11, 25)
 
@@ -23,18 +25,26 @@ def test_report_prints_and_writes_three_files(database, tmp_path, capsys):
     IntakeStore(database).migrate()
     InsightStore(database).add([Fact(DAY, f"c{n}", "kent-and-medway", "message") for n in range(6)])
     out = tmp_path / "out"
-    assert cli.main(["report", "--area", "kent-and-medway", "--from", "2026-11-01", "--to", "2026-11-30",
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            ["report", "--area", "kent-and-medway", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "conversations" in printed and " 6" in printed
     assert sorted(p.name for p in out.iterdir()) == [
         "insight-kent-and-medway-2026-11-01-2026-11-30-comments.csv",
-        "insight-kent-and-medway-2026-11-01-2026-11-30.csv", "insight-kent-and-medway-2026-11-01-2026-11-30.png"]
+        "insight-kent-and-medway-2026-11-01-2026-11-30.csv",
+        "insight-kent-and-medway-2026-11-01-2026-11-30.png",
+    ]
 
 
 def test_purge(database, capsys):
     IntakeStore(database).migrate()
-    InsightStore(database).add([Fact(DAY, "c", None, "message"), Fact(DAY + dt.timedelta(days=1), "c", None, "message")])
+    InsightStore(database).add(
+        [Fact(DAY, "c", None, "message"), Fact(DAY + dt.timedelta(days=1), "c", None, "message")]
+    )
     assert cli.main(["purge", "--before", "2026-11-26"]) == 0
     assert "Deleted 1 facts" in capsys.readouterr().out
 

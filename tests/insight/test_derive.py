@@ -1,8 +1,9 @@
 """From Rasa's events to anonymous facts."""
+
 import datetime as dt
 
 from bot.insight.derive import Deriver, conversation_key
-from bot.intake.crypto import conversation_hash
+from bot.storage.crypto import conversation_hash
 
 SENDER = "0123456789abcdef0123456789abcdef"
 STAMP = dt.datetime(2026, 11, 25, 21, 30, tzinfo=dt.timezone.utc).timestamp()
@@ -12,8 +13,14 @@ def user(intent, text="some words", metadata=None, faq=None):
     parse = {"intent": {"name": intent}, "text": text}
     if faq:
         parse["response_selector"] = {"faq": {"response": {"intent_response_key": faq}}}
-    return {"sender_id": SENDER, "event": "user", "text": text, "timestamp": STAMP, "parse_data": parse,
-            "metadata": metadata or {}}
+    return {
+        "sender_id": SENDER,
+        "event": "user",
+        "text": text,
+        "timestamp": STAMP,
+        "parse_data": parse,
+        "metadata": metadata or {},
+    }
 
 
 def slot(name, value):
@@ -30,8 +37,9 @@ def kinds(facts):
 
 def test_a_message_gives_codes_never_its_text_or_the_conversation_id():
     deriver = Deriver()
-    facts = deriver.facts(user("faq", "my name is Quillon, what is a PHB?", {"area": "kent-and-medway"},
-                               faq="faq/what_is_phb"))
+    facts = deriver.facts(
+        user("faq", "my name is Quillon, what is a PHB?", {"area": "kent-and-medway"}, faq="faq/what_is_phb")
+    )
     assert kinds(facts) == [("message", None), ("topic", "faq/what_is_phb")]
     fact = facts[0]
     assert fact.day == dt.date(2026, 11, 25) and fact.area == "kent-and-medway"
@@ -54,17 +62,27 @@ def test_the_area_comes_from_the_website_or_the_persons_choice_and_is_remembered
 
 def test_guides_requests_and_results():
     deriver = Deriver()
-    assert kinds(deriver.facts(user("talk_to_person"))) == [("message", None), ("topic", "talk_to_person"),
-                                                            ("handoff", None)]
+    assert kinds(deriver.facts(user("talk_to_person"))) == [
+        ("message", None),
+        ("topic", "talk_to_person"),
+        ("handoff", None),
+    ]
     assert kinds(deriver.facts(action("action_start_eligibility"))) == [("started", "eligibility")]
     assert kinds(deriver.facts(action("action_handle_misunderstanding"))) == [("fallback", None)]
     assert kinds(deriver.facts(slot("eligibility_result", "right_to_have"))) == [
-        ("finished", "eligibility"), ("result", "right_to_have")]
+        ("finished", "eligibility"),
+        ("result", "right_to_have"),
+    ]
     assert kinds(deriver.facts(slot("eligibility_reasons", ["chc", "s117_cto", "local:wheelchair", "note:x"]))) == [
-        ("cohort", "chc"), ("cohort", "local_offer"), ("cohort", "section_117")]
+        ("cohort", "chc"),
+        ("cohort", "local_offer"),
+        ("cohort", "section_117"),
+    ]
     assert kinds(deriver.facts(slot("money_suggested", []))) == [("finished", "money")]
     assert kinds(deriver.facts(slot("money_suggested", ["direct_payment"]))) == [
-        ("finished", "money"), ("suggested", "direct_payment")]
+        ("finished", "money"),
+        ("suggested", "direct_payment"),
+    ]
     assert [f.value for f in deriver.facts(slot("outcomes", ["a", "b", "c"]))] == [3]
     assert kinds(deriver.facts(slot("intake_reference", "PHB-AAAA-AAAA"))) == [("finished", "intake")]
     assert kinds(deriver.facts(slot("feedback_score", "helped"))) == [("feedback", "helped")]
@@ -90,7 +108,9 @@ def test_the_area_memory_is_bounded():
 def test_questions_it_could_not_answer_are_counted_as_codes_never_text():
     deriver = Deriver()
     assert kinds(deriver.facts(user("nlu_fallback", "can my neighbour Quillon pay for my bins"))) == [
-        ("message", None), ("unsure", None)]
+        ("message", None),
+        ("unsure", None),
+    ]
     assert kinds(deriver.facts(user("something_else", "/something_else"))) == [("message", None), ("unanswered", None)]
     chosen = user("choose_topic", '/choose_topic{"topic": "faq/respite"}')
     chosen["parse_data"]["entities"] = [{"entity": "topic", "value": "faq/respite"}]

@@ -1,4 +1,5 @@
 """The ICB's report: counts, rates and suppression of small numbers, and its files."""
+
 import csv
 import datetime as dt
 
@@ -32,8 +33,10 @@ def sample():
         facts += conversation(n, KENT, MON, *extra)
     # 2 more in the second week; their area is known only from a later fact.
     for n in range(7, 9):
-        facts += [Fact(MON + dt.timedelta(days=8), f"k{n}", None, "message"),
-                  Fact(MON + dt.timedelta(days=8), f"k{n}", KENT, "topic", "ask_local_offer")]
+        facts += [
+            Fact(MON + dt.timedelta(days=8), f"k{n}", None, "message"),
+            Fact(MON + dt.timedelta(days=8), f"k{n}", KENT, "topic", "ask_local_offer"),
+        ]
     facts += [Fact(MON, "k0", None, "comment", comment="b [phone]"), Fact(MON, "k1", None, "comment", comment="a")]
     # Cornwall's conversations never show in Kent's report.
     facts += conversation(1, CORNWALL, MON, ("topic", "faq/what_is_phb", None))

@@ -1,8 +1,10 @@
 """Real databases for the intake store: a SQLite file, and PostgreSQL (tests/conftest.py)."""
+
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.intake.store import IntakeStore, engine_for
+from bot.intake.store import IntakeStore
+from bot.storage.database import engine_for
 
 
 @pytest.fixture(autouse=True)

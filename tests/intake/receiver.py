@@ -9,6 +9,7 @@ and can be told to fail: a status for the next requests, or to drop the
 connection after storing (a reply lost on the way back). With `fhir` set it expects
 a FHIR Bundle (application/fhir+json) whose identifier is the key as a URN UUID.
 """
+
 import datetime as dt
 import ipaddress
 import json
@@ -30,27 +31,43 @@ def _make_certificates(directory: pathlib.Path) -> tuple[pathlib.Path, pathlib.P
     now = dt.datetime.now(dt.timezone.utc)
 
     def build(subject, issuer, key, signer, ca, extra=()):
-        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-                   .not_valid_after(now + dt.timedelta(days=2))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
         for extension in extra:
             builder = builder.add_extension(extension, critical=False)
         return builder.sign(signer, hashes.SHA256())
 
     ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PHB test CA")])
-    ca = build(ca_name, ca_name, ca_key, ca_key, True,
-               [x509.KeyUsage(False, False, False, False, False, True, True, False, False)])
-    server = build(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]), ca_name, server_key, ca_key,
-                   False, [x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                        x509.DNSName("localhost")])])
+    ca = build(
+        ca_name,
+        ca_name,
+        ca_key,
+        ca_key,
+        True,
+        [x509.KeyUsage(False, False, False, False, False, True, True, False, False)],
+    )
+    server = build(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]),
+        ca_name,
+        server_key,
+        ca_key,
+        False,
+        [x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")])],
+    )
     pem = serialization.Encoding.PEM
     paths = directory / "ca.pem", directory / "server.pem", directory / "server.key"
     paths[0].write_bytes(ca.public_bytes(pem))
     paths[1].write_bytes(server.public_bytes(pem))
-    paths[2].write_bytes(server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                                  serialization.NoEncryption()))
+    paths[2].write_bytes(server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return paths
 
 

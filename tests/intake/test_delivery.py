@@ -1,4 +1,5 @@
 """The relay against a real local HTTPS endpoint that fails the first attempts."""
+
 import dataclasses
 import datetime as dt
 import json
@@ -9,7 +10,13 @@ import pytest
 from bot.areas import AREAS_DIR, AreaConfigError, all_areas, load_areas
 from bot.intake import models
 from bot.intake.delivery import (
-    Endpoint, EndpointRefused, RelaySettings, backoff, endpoints_from_config, relay_once, requeue,
+    Endpoint,
+    EndpointRefused,
+    RelaySettings,
+    backoff,
+    endpoints_from_config,
+    relay_once,
+    requeue,
 )
 from tests.intake.factory import NOW, record
 from tests.intake.receiver import CA_FILE, Receiver
@@ -19,8 +26,9 @@ AREA = "kent-and-medway"
 
 
 def settings(url, **kw):
-    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token")}, timeout=(2, 5),
-                         verify=str(CA_FILE), **kw)
+    return RelaySettings(
+        endpoints={AREA: Endpoint(url, token="secret-token")}, timeout=(2, 5), verify=str(CA_FILE), **kw
+    )
 
 
 def run_until_quiet(store, s, start=START, rounds=20):
@@ -101,8 +109,7 @@ def test_a_slow_endpoint_times_out_and_is_retried(store):
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         ref = store.submit(record()).reference
-        s = RelaySettings(endpoints={AREA: Endpoint(f"https://127.0.0.1:{listener.getsockname()[1]}/")},
-                          timeout=(1, 1))
+        s = RelaySettings(endpoints={AREA: Endpoint(f"https://127.0.0.1:{listener.getsockname()[1]}/")}, timeout=(1, 1))
         report = relay_once(store, s, now=START)
     assert report.retried == 1 and report.errors == [(ref, "ReadTimeout")]
 
@@ -122,8 +129,10 @@ def test_two_relays_at_once_post_each_record_once(store):
     for _ in range(10):
         store.submit(record())
     with Receiver() as receiver:
-        threads = [threading.Thread(target=relay_once, args=(store, settings(receiver.url)),
-                                    kwargs={"now": START}) for _ in range(3)]
+        threads = [
+            threading.Thread(target=relay_once, args=(store, settings(receiver.url)), kwargs={"now": START})
+            for _ in range(3)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -141,20 +150,27 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(attempts, expected):
 def test_endpoints_come_from_area_files_and_the_environment_overrides_them():
     areas = all_areas()
     assert endpoints_from_config(areas, environ={}) == {}
-    env = {"PHB_INTAKE_ENDPOINTS": '{"kent-and-medway": "https://127.0.0.1:9/intake"}',
-           "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk, 127.0.0.1"}
+    env = {
+        "PHB_INTAKE_ENDPOINTS": '{"kent-and-medway": "https://127.0.0.1:9/intake"}',
+        "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk, 127.0.0.1",
+    }
     assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint("https://127.0.0.1:9/intake", None)}
 
 
-@pytest.mark.parametrize("url, why", [
-    ("http://127.0.0.1:9/intake", "must use https"),
-    ("https://169.254.169.254/latest", "169.254.169.254 is not in PHB_INTAKE_ALLOWED_HOSTS"),
-    ("https://intake.example.nhs.uk.evil.example/x", "is not in PHB_INTAKE_ALLOWED_HOSTS"),
-    ("https://user:secret@127.0.0.1/intake", "must not carry a user name or password"),
-])
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("http://127.0.0.1:9/intake", "must use https"),
+        ("https://169.254.169.254/latest", "169.254.169.254 is not in PHB_INTAKE_ALLOWED_HOSTS"),
+        ("https://intake.example.nhs.uk.evil.example/x", "is not in PHB_INTAKE_ALLOWED_HOSTS"),
+        ("https://user:secret@127.0.0.1/intake", "must not carry a user name or password"),
+    ],
+)
 def test_the_relay_refuses_endpoints_that_are_not_https_or_not_on_the_allow_list(url, why):
-    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}),
-           "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk 127.0.0.1"}
+    env = {
+        "PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}),
+        "PHB_INTAKE_ALLOWED_HOSTS": "intake.example.nhs.uk 127.0.0.1",
+    }
     with pytest.raises(EndpointRefused, match=why) as refused:
         endpoints_from_config(all_areas(), environ=env)
     assert "secret" not in str(refused.value)
@@ -164,8 +180,9 @@ def test_the_relay_refuses_endpoints_that_are_not_https_or_not_on_the_allow_list
 
 
 def test_a_token_comes_only_from_a_variable_meant_for_it(tmp_path):
-    area = dataclasses.replace(all_areas()[AREA], intake_endpoint="https://127.0.0.1/intake",
-                               intake_token_env="PHB_INTAKE_KEY")
+    area = dataclasses.replace(
+        all_areas()[AREA], intake_endpoint="https://127.0.0.1/intake", intake_token_env="PHB_INTAKE_KEY"
+    )
     env = {"PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1", "PHB_INTAKE_KEY": "the master key"}
     with pytest.raises(EndpointRefused, match="must start with PHB_INTAKE_TOKEN_"):
         endpoints_from_config({AREA: area}, environ=env)
@@ -175,8 +192,10 @@ def test_a_token_comes_only_from_a_variable_meant_for_it(tmp_path):
     for path in AREAS_DIR.glob("*.yml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     kent = tmp_path / f"{AREA}.yml"
-    kent.write_text(kent.read_text(encoding="utf-8").replace("intake:\n", "intake:\n  token_env: PHB_INTAKE_KEY\n", 1),
-                    encoding="utf-8")
+    kent.write_text(
+        kent.read_text(encoding="utf-8").replace("intake:\n", "intake:\n  token_env: PHB_INTAKE_KEY\n", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(AreaConfigError, match="token_env"):
         load_areas(tmp_path)
 

@@ -4,6 +4,7 @@ rows the team reads, the same Bundle for the same record, and delivered once by 
 
 `python -m tests.intake.test_fhir` rewrites the examples in docs/intake-formats.md from the code.
 """
+
 import datetime as dt
 import hashlib
 import json
@@ -16,11 +17,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from fhir.resources import construct_fhir_element
-from fhir.resources.bundle import Bundle as R4BBundle
 from fhir.resources.questionnaire import Questionnaire as R4BQuestionnaire
-from fhirclient.models.bundle import Bundle as R4Bundle
-from fhirclient.models.fhirelementfactory import FHIRElementFactory
 from fhirclient.models.questionnaire import Questionnaire as R4Questionnaire
 
 from bot.areas import AreaConfigError, all_areas, load_areas, parse_area
@@ -30,6 +27,7 @@ from bot.intake.readable import Row, record_sections
 from bot.intake.record import Record, payload
 from bot.intake.store import IntakeStore
 from tests.intake.factory import NOW, record
+from tests.intake.fhir_checks import assert_valid, questionnaire_items, resources
 from tests.intake.receiver import CA_FILE, Receiver
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -41,42 +39,87 @@ AREA = "kent-and-medway"
 
 # Every question of the eligibility check on one path or another, Kent's local-offer question too.
 EVERY_CHECK_QUESTION = [
-    {"who_for": "self", "age_group": "adult", "continuing_care": "not_assessed", "mha_detained": "yes",
-     "mha_section": "s3", "s117_current": "no", "wheelchair_service": "yes", "wheelchair_new": "no",
-     "local:joint_funded_home_care": "dont_know"},
-    {"area": AREA, "who_for": "professional", "age_group": "child", "continuing_care": "dont_know",
-     "mha_detained": "dont_know", "cto": "yes", "s117_current": "yes", "wheelchair_service": "no"},
+    {
+        "who_for": "self",
+        "age_group": "adult",
+        "continuing_care": "not_assessed",
+        "mha_detained": "yes",
+        "mha_section": "s3",
+        "s117_current": "no",
+        "wheelchair_service": "yes",
+        "wheelchair_new": "no",
+        "local:joint_funded_home_care": "dont_know",
+    },
+    {
+        "area": AREA,
+        "who_for": "professional",
+        "age_group": "child",
+        "continuing_care": "dont_know",
+        "mha_detained": "dont_know",
+        "cto": "yes",
+        "s117_current": "yes",
+        "wheelchair_service": "no",
+    },
 ]
 
 
 def with_check(answers, **overrides):
     r = record(**overrides)
-    return Record(**{**r.__dict__, "eligibility_answers": answers, "eligibility_result": None,
-                     "eligibility_reasons": []})
+    return Record(
+        **{**r.__dict__, "eligibility_answers": answers, "eligibility_result": None, "eligibility_reasons": []}
+    )
 
 
 def nothing_else(**overrides):
     """Only the details: no check, no money choice, no outcomes ("Not asked" for each)."""
     r = record(**overrides)
-    return Record(**{**r.__dict__, "eligibility_answers": None, "eligibility_result": None,
-                     "eligibility_reasons": [], "money_preferred": None, "money_suggested": [], "outcomes": []})
+    return Record(
+        **{
+            **r.__dict__,
+            "eligibility_answers": None,
+            "eligibility_result": None,
+            "eligibility_reasons": [],
+            "money_preferred": None,
+            "money_suggested": [],
+            "outcomes": [],
+        }
+    )
 
 
 def many_outcomes():
     r = record()
-    return Record(**{**r.__dict__, "outcomes": ["By June, I will walk to the shop.", "I will see my grandson.",
-                                                 "I will sleep through the night."]})
+    return Record(
+        **{
+            **r.__dict__,
+            "outcomes": [
+                "By June, I will walk to the shop.",
+                "I will see my grandson.",
+                "I will sleep through the night.",
+            ],
+        }
+    )
 
 
 RECORDS = {
     "family, phone": lambda: record(),
-    "self, email, interpreter": lambda: record(filled_by="self", contact_method="email",
-                                               contact_detail="marker.quill@example.org",
-                                               communication_needs="interpreter,bsl", language="Polish"),
-    "self, text, not sure": lambda: record(filled_by="self", contact_method="text", nhs_number="dont_know",
-                                           date_of_birth="dont_know", postcode="dont_know", best_time="dont_know"),
-    "professional, letter": lambda: record(filled_by="professional", relationship="social worker",
-                                           contact_method="post", contact_detail="12 Marker Street"),
+    "self, email, interpreter": lambda: record(
+        filled_by="self",
+        contact_method="email",
+        contact_detail="marker.quill@example.org",
+        communication_needs="interpreter,bsl",
+        language="Polish",
+    ),
+    "self, text, not sure": lambda: record(
+        filled_by="self",
+        contact_method="text",
+        nhs_number="dont_know",
+        date_of_birth="dont_know",
+        postcode="dont_know",
+        best_time="dont_know",
+    ),
+    "professional, letter": lambda: record(
+        filled_by="professional", relationship="social worker", contact_method="post", contact_detail="12 Marker Street"
+    ),
     "self, letter": lambda: record(filled_by="self", contact_method="post", contact_detail="12 Marker Street"),
     "every check question 1": lambda: with_check(EVERY_CHECK_QUESTION[0]),
     "every check question 2": lambda: with_check(EVERY_CHECK_QUESTION[1]),
@@ -86,34 +129,8 @@ RECORDS = {
 }
 
 
-def resources(bundle):
-    return {e["resource"]["resourceType"]: e["resource"] for e in bundle["entry"]}
-
-
-def assert_valid(bundle):
-    """Valid by fhir.resources (R4B) and by fhirclient (R4), each resource on its own and in the
-    Bundle, and nothing in it that either library does not know (a round trip changes nothing)."""
-    assert json.loads(R4BBundle.parse_obj(bundle).json()) == bundle
-    assert R4Bundle(bundle, strict=True).as_json() == bundle
-    for resource in resources(bundle).values():
-        assert json.loads(construct_fhir_element(resource["resourceType"], resource).json()) == resource
-        assert FHIRElementFactory.instantiate(resource["resourceType"], resource).as_json() == resource
-
-
-def questionnaire_items():
-    """linkId -> (parent linkId, item) for every item of our Questionnaire."""
-    found = {}
-
-    def walk(items, parent):
-        for item in items:
-            assert item["linkId"] not in found, f"{item['linkId']} is used twice"
-            found[item["linkId"]] = (parent, item)
-            walk(item.get("item", []), item["linkId"])
-    walk(fhir.questionnaire()["item"], None)
-    return found
-
-
 # ---------------------------------------------------------------------------------- validity
+
 
 @pytest.mark.parametrize("name", RECORDS)
 def test_every_resource_is_valid_fhir_by_both_libraries(name):
@@ -135,10 +152,12 @@ def test_the_committed_questionnaire_is_what_the_code_makes(capsys):
     assert fhir.main(["questionnaire"]) == 0
     assert capsys.readouterr().out == QUESTIONNAIRE_FILE.read_text(encoding="utf-8"), (
         "docs/fhir/questionnaire.json is out of date: run "
-        ".venv/bin/python -m bot.intake.fhir questionnaire > docs/fhir/questionnaire.json")
+        ".venv/bin/python -m bot.intake.fhir questionnaire > docs/fhir/questionnaire.json"
+    )
 
 
 # ------------------------------------------------------------------------------- the Patient
+
 
 def test_the_nhs_number_is_under_its_system_and_marked_as_not_traced():
     patient = resources(fhir.bundle(record(), "PHB-ACDE-FHJK"))["Patient"]
@@ -159,18 +178,28 @@ def test_dont_know_answers_are_left_out_of_the_patient():
     assert "birthDate" not in patient and "address" not in patient
     assert [i["system"] for i in patient["identifier"]] == ["urn:ietf:rfc:3986"]
     # The team still reads that the person was not sure, in the answers.
-    answers = {i["linkId"]: i["answer"][0]["valueString"] for g in resources(bundle)["QuestionnaireResponse"]["item"]
-               for i in g["item"] if "answer" in i}
+    answers = {
+        i["linkId"]: i["answer"][0]["valueString"]
+        for g in resources(bundle)["QuestionnaireResponse"]["item"]
+        for i in g["item"]
+        if "answer" in i
+    }
     assert answers["nhs_number"] == answers["date_of_birth"] == answers["postcode"] == "Not sure"
     assert "dont_know" not in json.dumps(bundle)
 
 
-@pytest.mark.parametrize("name, telecom, address", [
-    ("self, email, interpreter", [{"system": "email", "value": "marker.quill@example.org", "rank": 1}],
-     [{"postalCode": "ME14 1XX"}]),
-    ("self, text, not sure", [{"system": "phone", "value": "07700900123", "use": "mobile", "rank": 1}], None),
-    ("self, letter", None, [{"text": "12 Marker Street", "postalCode": "ME14 1XX"}]),
-])
+@pytest.mark.parametrize(
+    "name, telecom, address",
+    [
+        (
+            "self, email, interpreter",
+            [{"system": "email", "value": "marker.quill@example.org", "rank": 1}],
+            [{"postalCode": "ME14 1XX"}],
+        ),
+        ("self, text, not sure", [{"system": "phone", "value": "07700900123", "use": "mobile", "rank": 1}], None),
+        ("self, letter", None, [{"text": "12 Marker Street", "postalCode": "ME14 1XX"}]),
+    ],
+)
 def test_the_persons_own_contact_details_are_the_patients(name, telecom, address):
     patient = resources(fhir.bundle(RECORDS[name](), "PHB-ACDE-FHJK"))["Patient"]
     assert patient.get("telecom") == telecom
@@ -181,24 +210,28 @@ def test_the_persons_own_contact_details_are_the_patients(name, telecom, address
 def test_contact_details_given_by_someone_else_are_theirs_not_the_patients():
     patient = resources(fhir.bundle(record(), "PHB-ACDE-FHJK"))["Patient"]
     assert "telecom" not in patient
-    assert patient["contact"] == [{"relationship": [{"text": "daughter"}],
-                                   "telecom": [{"system": "phone", "value": "07700900123", "rank": 1}]}]
+    assert patient["contact"] == [
+        {"relationship": [{"text": "daughter"}], "telecom": [{"system": "phone", "value": "07700900123", "rank": 1}]}
+    ]
     patient = resources(fhir.bundle(RECORDS["professional, letter"](), "PHB-ACDE-FHJK"))["Patient"]
-    assert patient["contact"] == [{"relationship": [{"text": "social worker"}],
-                                   "address": {"text": "12 Marker Street"}}]
+    assert patient["contact"] == [
+        {"relationship": [{"text": "social worker"}], "address": {"text": "12 Marker Street"}}
+    ]
     assert patient["address"] == [{"postalCode": "ME14 1XX"}]
 
 
 def test_an_interpreters_language_is_the_patients_language():
     patient = resources(fhir.bundle(RECORDS["self, email, interpreter"](), "PHB-ACDE-FHJK"))["Patient"]
     assert patient["communication"] == [{"language": {"text": "Polish"}, "preferred": True}]
-    assert patient["extension"] == [{"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
-                                     "valueBoolean": True}]
+    assert patient["extension"] == [
+        {"url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", "valueBoolean": True}
+    ]
     patient = resources(fhir.bundle(record(), "PHB-ACDE-FHJK"))["Patient"]
     assert "communication" not in patient and "extension" not in patient
 
 
 # ------------------------------------------------------------------------------ the answers
+
 
 @pytest.mark.parametrize("name", RECORDS)
 def test_the_answers_are_exactly_the_rows_the_team_reads(name):
@@ -210,8 +243,9 @@ def test_the_answers_are_exactly_the_rows_the_team_reads(name):
         # Rows in order, a repeated key (the outcomes) as one item with an answer each; a local
         # offer question keeps its own words in the answer.
         answered = [(i["linkId"], a["valueString"]) for i in group["item"] for a in i["answer"]]
-        assert answered == [(r.key, f"{r.label}: {r.value}" if r.key == "check.local_group" else r.value)
-                            for r in section.rows]
+        assert answered == [
+            (r.key, f"{r.label}: {r.value}" if r.key == "check.local_group" else r.value) for r in section.rows
+        ]
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -224,6 +258,7 @@ def test_every_item_carries_the_questionnaires_own_words(name):
         for i in items or ():
             known[i["linkId"]] = i["text"]
             walk(i.get("item"))
+
     walk(fhir.questionnaire()["item"])
     response = resources(fhir.bundle(RECORDS[name](), "PHB-ACDE-FHJK"))["QuestionnaireResponse"]
     for group in response["item"]:
@@ -240,14 +275,21 @@ def test_outcomes_are_one_repeating_item():
 
 
 def test_rows_sharing_a_key_with_different_questions_take_the_questionnaires_wording():
-    rows = (Row("check.local_group", "Is your care at home paid for by both?", "Yes"),
-            Row("check.local_group", "Do you get help from the pain team?", "Not sure"),
-            Row("check.result", "Result", "From your answers..."))
+    rows = (
+        Row("check.local_group", "Is your care at home paid for by both?", "Yes"),
+        Row("check.local_group", "Do you get help from the pain team?", "Not sure"),
+        Row("check.result", "Result", "From your answers..."),
+    )
     items = [json.loads(i.json()) for i in fhir._answer_items(rows)]
     assert items == [
-        {"linkId": "check.local_group", "text": fhir.LOCAL_GROUP_TEXT,
-         "answer": [{"valueString": "Is your care at home paid for by both?: Yes"},
-                    {"valueString": "Do you get help from the pain team?: Not sure"}]},
+        {
+            "linkId": "check.local_group",
+            "text": fhir.LOCAL_GROUP_TEXT,
+            "answer": [
+                {"valueString": "Is your care at home paid for by both?: Yes"},
+                {"valueString": "Do you get help from the pain team?: Not sure"},
+            ],
+        },
         {"linkId": "check.result", "text": "Result", "answer": [{"valueString": "From your answers..."}]},
     ]
 
@@ -270,6 +312,7 @@ def test_every_answer_is_an_item_of_the_questionnaire_with_its_type(name):
             assert question["type"] in ("string", "text")
             assert all(set(a) == {"valueString"} for a in item.get("answer", []))
             assert len(item.get("answer", [])) <= 1 or question.get("repeats") is True, item["linkId"]
+
     walk(response["item"], None)
 
 
@@ -285,6 +328,7 @@ def test_the_questionnaire_asks_every_question_of_the_check():
 
 
 # ---------------------------------------------------------------- the referral and the Bundle
+
 
 def test_the_referral_is_a_proposal_identified_by_the_record_and_its_reference():
     r = record()
@@ -311,8 +355,11 @@ def test_every_entry_is_created_once_and_every_reference_is_inside_the_bundle():
         resource = entry["resource"]
         identifier = resource["identifier"]
         identifier = identifier if isinstance(identifier, dict) else identifier[0]
-        assert entry["request"] == {"method": "POST", "url": resource["resourceType"],
-                                    "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}"}
+        assert entry["request"] == {
+            "method": "POST",
+            "url": resource["resourceType"],
+            "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}",
+        }
     references = re.findall(r'"reference": "([^"]+)"', json.dumps(bundle))
     assert references and set(references) <= set(urls)
 
@@ -330,9 +377,13 @@ def test_the_same_record_always_makes_the_same_bundle(store):
 
 def test_ndjson_is_one_bundle_a_line():
     # As the store gives them: records with their reference.
-    rows = [SimpleNamespace(**r.__dict__, reference=reference)
-            for r, reference in ((record(), "PHB-ACDE-FHJK"), (record(area="cornwall-and-isles-of-scilly"),
-                                                              "PHB-MNPR-TWXY"))]
+    rows = [
+        SimpleNamespace(**r.__dict__, reference=reference)
+        for r, reference in (
+            (record(), "PHB-ACDE-FHJK"),
+            (record(area="cornwall-and-isles-of-scilly"), "PHB-MNPR-TWXY"),
+        )
+    ]
     text = fhir.ndjson(rows)
     lines = text.splitlines()
     assert text.endswith("\n") and len(lines) == 2
@@ -342,6 +393,7 @@ def test_ndjson_is_one_bundle_a_line():
 
 
 # ---------------------------------------------------------------------- the staff command
+
 
 @pytest.fixture
 def cli(tmp_path, intake_key):
@@ -358,18 +410,20 @@ def cli(tmp_path, intake_key):
 
 def test_export_fhir_writes_one_valid_bundle_a_record(cli, tmp_path):
     run, store = cli
-    references = [store.submit(r).reference for r in (record(), record(area="cornwall-and-isles-of-scilly"),
-                                                      record(nhs_number="dont_know"))]
+    references = [
+        store.submit(r).reference
+        for r in (record(), record(area="cornwall-and-isles-of-scilly"), record(nhs_number="dont_know"))
+    ]
     lines = run("export", "--format", "fhir").stdout.splitlines()
     assert len(lines) == 3
     for line in lines:
         bundle = json.loads(line)
         assert_valid(bundle)
-        reference = next(i["value"] for i in resources(bundle)["ServiceRequest"]["identifier"]
-                         if not i.get("system"))
+        reference = next(i["value"] for i in resources(bundle)["ServiceRequest"]["identifier"] if not i.get("system"))
         assert bundle == fhir.bundle(store.get(reference)[0], reference)
-    assert sorted(references) == sorted(json.loads(line)["entry"][3]["resource"]["identifier"][1]["value"]
-                                        for line in lines)
+    assert sorted(references) == sorted(
+        json.loads(line)["entry"][3]["resource"]["identifier"][1]["value"] for line in lines
+    )
     out = tmp_path / "records.ndjson"
     run("export", "--format", "fhir", "--area", "cornwall-and-isles-of-scilly", "--output", str(out))
     assert len(out.read_text().splitlines()) == 1 and oct(out.stat().st_mode & 0o777) == "0o600"
@@ -377,9 +431,11 @@ def test_export_fhir_writes_one_valid_bundle_a_record(cli, tmp_path):
 
 # ------------------------------------------------------------------------- delivery
 
+
 def fhir_settings(url):
-    return RelaySettings(endpoints={AREA: Endpoint(url, token="secret-token", format="fhir")}, timeout=(2, 5),
-                         verify=str(CA_FILE))
+    return RelaySettings(
+        endpoints={AREA: Endpoint(url, token="secret-token", format="fhir")}, timeout=(2, 5), verify=str(CA_FILE)
+    )
 
 
 def test_an_area_asking_for_fhir_gets_one_valid_bundle_by_its_key_though_attempts_fail(store):
@@ -428,8 +484,11 @@ def test_the_format_comes_from_the_area_file_and_the_environment_can_set_it():
     areas = all_areas()
     assert all(a.intake_format == "json" for a in areas.values())
     url = "https://127.0.0.1:9/intake"
-    env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}), "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"}),
-           "PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        "PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}),
+        "PHB_INTAKE_FORMATS": json.dumps({AREA: "fhir"}),
+        "PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1",
+    }
     assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint(url, None, "fhir")}
     env = {"PHB_INTAKE_ENDPOINTS": json.dumps({AREA: url}), "PHB_INTAKE_ALLOWED_HOSTS": "127.0.0.1"}
     assert endpoints_from_config(areas, environ=env) == {AREA: Endpoint(url, None, "json")}
@@ -438,9 +497,16 @@ def test_the_format_comes_from_the_area_file_and_the_environment_can_set_it():
 
 
 def test_an_area_file_chooses_fhir_and_an_unknown_format_is_refused_at_load(tmp_path):
-    raw = {"id": "test-area", "name": "Test", "choice_label": "Test", "team_name": "the test team",
-           "first_contact": "Ask.", "armed_forces": "Ask.", "local_offer": {"summary": "None."},
-           "intake": {"endpoint": "https://intake.example.invalid/records", "format": "fhir"}}
+    raw = {
+        "id": "test-area",
+        "name": "Test",
+        "choice_label": "Test",
+        "team_name": "the test team",
+        "first_contact": "Ask.",
+        "armed_forces": "Ask.",
+        "local_offer": {"summary": "None."},
+        "intake": {"endpoint": "https://intake.example.invalid/records", "format": "fhir"},
+    }
     area = parse_area(raw, "test-area.yml")
     assert area.intake_format == "fhir"
     # The area's endpoint, and the environment's override of its url, keep its format.
@@ -455,8 +521,9 @@ def test_an_area_file_chooses_fhir_and_an_unknown_format_is_refused_at_load(tmp_
     for path in (ROOT / "content" / "areas").glob("*.yml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     kent = tmp_path / "kent-and-medway.yml"
-    kent.write_text(kent.read_text(encoding="utf-8").replace("intake:\n", "intake:\n  format: FHIR\n"),
-                    encoding="utf-8")
+    kent.write_text(
+        kent.read_text(encoding="utf-8").replace("intake:\n", "intake:\n  format: FHIR\n"), encoding="utf-8"
+    )
     with pytest.raises(AreaConfigError, match="kent-and-medway.yml: intake.format"):
         load_areas(tmp_path)
 
@@ -469,15 +536,30 @@ EXAMPLE_REFERENCE = "PHB-ACDE-FHJK"
 def example_record() -> Record:
     """Marker values only: no real person has these details."""
     return Record(
-        id="3f2a9c1e7b6d4e0f8a5c2b1d9e7f6a4c", area=AREA, created_at=dt.datetime(2026, 11, 25, 20, 15),
-        consent_at=dt.datetime(2026, 11, 25, 20, 10), notice_version="2026-11-25.1", channel="socketio",
+        id="3f2a9c1e7b6d4e0f8a5c2b1d9e7f6a4c",
+        area=AREA,
+        created_at=dt.datetime(2026, 11, 25, 20, 15),
+        consent_at=dt.datetime(2026, 11, 25, 20, 10),
+        notice_version="2026-11-25.1",
+        channel="socketio",
         conversation_hash=hashlib.sha256(b"example conversation").hexdigest(),
-        details={"filled_by": "self", "name": "Marker Zebedee Quill", "date_of_birth": "1950-03-12",
-                 "nhs_number": "9434765919", "postcode": "ME14 1XX", "contact_method": "phone",
-                 "contact_detail": "07700900123", "best_time": "morning", "communication_needs": "interpreter",
-                 "language": "Polish", "anything_else": "Marker note xylophone"},
+        details={
+            "filled_by": "self",
+            "name": "Marker Zebedee Quill",
+            "date_of_birth": "1950-03-12",
+            "nhs_number": "9434765919",
+            "postcode": "ME14 1XX",
+            "contact_method": "phone",
+            "contact_detail": "07700900123",
+            "best_time": "morning",
+            "communication_needs": "interpreter",
+            "language": "Polish",
+            "anything_else": "Marker note xylophone",
+        },
         eligibility_answers={"who_for": "self", "age_group": "adult", "continuing_care": "eligible"},
-        eligibility_result="right_to_have", eligibility_reasons=["chc"], money_preferred="direct_payment",
+        eligibility_result="right_to_have",
+        eligibility_reasons=["chc"],
+        money_preferred="direct_payment",
         money_suggested=["direct_payment", "third_party"],
         outcomes=["By June, I will walk to the shop.", "I will see my grandson every week."],
     )
@@ -504,15 +586,17 @@ def test_the_examples_in_the_docs_are_what_the_code_makes():
     examples = docs_examples()
     assert set(found) == set(examples)
     for name, value in examples.items():
-        assert found[name] == value, f"docs/intake-formats.md: the {name} example is out of date: run " \
-                                     ".venv/bin/python -m tests.intake.test_fhir"
+        assert found[name] == value, (
+            f"docs/intake-formats.md: the {name} example is out of date: run .venv/bin/python -m tests.intake.test_fhir"
+        )
     assert_valid(examples["fhir"])
 
 
 if __name__ == "__main__":
     examples = docs_examples()
-    text = EXAMPLE_BLOCK.sub(lambda m: m.group(1) + _shown(examples[m["name"]]) + m.group(4),
-                             FORMATS_DOC.read_text("utf-8"))
+    text = EXAMPLE_BLOCK.sub(
+        lambda m: m.group(1) + _shown(examples[m["name"]]) + m.group(4), FORMATS_DOC.read_text("utf-8")
+    )
     FORMATS_DOC.write_text(text, encoding="utf-8")
     print(f"rewrote the examples in {FORMATS_DOC.relative_to(ROOT)}")
 

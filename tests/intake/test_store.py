@@ -1,30 +1,67 @@
 """The intake store against real SQLite and real PostgreSQL."""
+
 import datetime as dt
+import os
 import subprocess
 import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import Text, literal, select, text, type_coerce, update
 
 import bot.insight.models  # noqa: F401 (the insight table shares the database and its migrations)
 from bot.intake import models
-from bot.intake.models import Base, IntakeRecord, OutboxRow
+from bot.storage.crypto import conversation_hash
+from bot.intake.models import IntakeRecord, NotThisRecord, OutboxRow
 from bot.intake.record import REFERENCE_ALPHABET
-from bot.intake.store import IntakeStore, StoreUnavailable, engine_for, erase_conversation, normalise_reference
+from bot.intake.store import IntakeStore, StoreUnavailable, erase_conversation, normalise_reference
+from bot.storage.database import Base, engine_for
 from tests.conftest import POSTGRES
 from tests.intake.factory import NOW, record
 
 
 def test_the_migrations_make_exactly_the_models_schema(store):
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     with store.engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
 
 
 def test_migrating_twice_changes_nothing(store):
-    assert store.migrate() == "0002"
+    assert store.migrate() == "0003"
+
+
+def test_records_stored_before_fields_were_bound_are_bound_by_the_migration(tmp_path):
+    from alembic import command
+
+    from bot.storage.crypto import encrypt_json
+
+    store = IntakeStore(f"sqlite:///{tmp_path / 'old.db'}")
+    with store.engine.begin() as connection:
+        command.upgrade(store.alembic_config(connection), "0002")
+        connection.execute(
+            text(
+                "insert into intake_records (id, reference, area, created_at, consent_at, notice_version, channel, "
+                "conversation_hash, details, outcomes) values ('r1', 'PHB-AAAA-AAAA', 'kent-and-medway', "
+                ":now, :now, 'v1', 'rest', 'h', :details, :outcomes)"
+            ),
+            {
+                "now": NOW.replace(tzinfo=None),
+                "details": encrypt_json({"name": "Marker Old"}),
+                "outcomes": encrypt_json(["Walk to the shop"]),
+            },
+        )
+        connection.execute(
+            text(
+                "insert into intake_outbox (record_id, area, status, attempts, next_attempt_at, created_at) "
+                "values ('r1', 'kent-and-medway', 'pending', 0, :now, :now)"
+            ),
+            {"now": NOW.replace(tzinfo=None)},
+        )
+    assert store.migrate() == "0003"
+    stored = store.get("PHB-AAAA-AAAA")[0]
+    assert stored.details == {"name": "Marker Old"} and stored.outcomes == ["Walk to the shop"]
+    assert stored.eligibility_answers is None
 
 
 def test_a_record_is_stored_with_its_outbox_row_and_a_clear_reference(store):
@@ -80,8 +117,18 @@ def test_personal_fields_are_encrypted_at_rest(store):
     with store.engine.connect() as c:
         raw = " ".join(str(v) for row in c.execute(text("select * from intake_records")) for v in row)
         raw += " ".join(str(v) for row in c.execute(text("select * from intake_outbox")) for v in row)
-    for marker in ("Marker Zebedee Quill", "Zebedee", "9434765919", "ME14 1XX", "07700900123", "xylophone",
-                   "1950-03-12", "daughter", "walk to the shop", "continuing_care"):
+    for marker in (
+        "Marker Zebedee Quill",
+        "Zebedee",
+        "9434765919",
+        "ME14 1XX",
+        "07700900123",
+        "xylophone",
+        "1950-03-12",
+        "daughter",
+        "walk to the shop",
+        "continuing_care",
+    ):
         assert marker not in raw
     assert "kent-and-medway" in raw  # the area is a code, kept in clear for reports
 
@@ -148,13 +195,47 @@ def test_mark_received(store):
 def test_erase_removes_the_record_and_its_outbox_row(store):
     keep = store.submit(record()).reference
     ref = store.submit(record(conversation_id="conversation-to-erase")).reference
-    conversation = store.erase(ref)
-    assert conversation is not None
+    assert store.conversation_of(ref) == conversation_hash("conversation-to-erase")
+    assert store.references_of([conversation_hash("conversation-to-erase")]) == [ref]
+    assert store.erase(ref) is True
     assert store.get(ref) is None
     with store.session() as s:
         assert s.execute(select(OutboxRow)).scalars().all()[0].record.reference == keep
         assert len(s.execute(select(IntakeRecord)).all()) == 1
-    assert store.erase(ref) is None
+    assert store.erase(ref) is False
+    assert store.conversation_of(ref) is None
+
+
+def test_each_encrypted_field_is_bound_to_its_record(store):
+    """A field copied from one record's row to another's is refused, not read as the other's."""
+    first = store.submit(record()).reference
+    second = store.submit(record(conversation_id="another")).reference
+    table = IntakeRecord.__table__
+    with store.engine.begin() as c:
+        token = c.execute(select(type_coerce(table.c.details, Text)).where(table.c.reference == first)).scalar()
+        c.execute(update(table).where(table.c.reference == second).values(details=literal(token, Text)))
+    assert store.get(first)[0].details == record().details
+    with pytest.raises(NotThisRecord):
+        store.get(second)
+
+
+def test_rekey_moves_every_record_to_the_first_key(store, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from bot.storage.crypto import KEY_VARIABLE, new_key
+
+    ref = store.submit(record()).reference
+    old = os.environ[KEY_VARIABLE]
+    new = new_key()
+    monkeypatch.setenv(KEY_VARIABLE, f"{new},{old}")
+    assert store.rekey() == 1
+    monkeypatch.setenv(KEY_VARIABLE, new)
+    stored = store.get(ref)[0]
+    assert stored.details == record().details and stored.outcomes == record().outcomes
+    table = IntakeRecord.__table__
+    with store.engine.connect() as c:
+        token = c.execute(select(type_coerce(table.c.details, Text))).scalar()
+    Fernet(new.encode()).decrypt(token.encode())  # readable with the new key alone
 
 
 def test_purge_deletes_only_records_past_retention_that_the_team_has(store):
@@ -164,8 +245,11 @@ def test_purge_deletes_only_records_past_retention_that_the_team_has(store):
     waiting = store.submit(record(now=old)).reference
     recent = store.submit(record(now=NOW)).reference
     with store.session() as s:
-        s.execute(OutboxRow.__table__.update().where(OutboxRow.record_id == store.get(delivered)[0].id)
-                  .values(status=models.DELIVERED))
+        s.execute(
+            OutboxRow.__table__.update()
+            .where(OutboxRow.record_id == store.get(delivered)[0].id)
+            .values(status=models.DELIVERED)
+        )
     store.mark_received(received)
     store.mark_received(recent)
     now = NOW.replace(tzinfo=None)
@@ -192,7 +276,7 @@ def test_erasing_the_stored_conversation_in_rasas_sql_tracker_store(tmp_path):
         tracker = DialogueStateTracker(sender, slots=[])
         tracker.update(UserUttered("my name is Marker Zebedee Quill"))
         asyncio.run(tracker_store.save(tracker))
-    from bot.intake.crypto import conversation_hash
+    from bot.storage.crypto import conversation_hash
 
     url = f"sqlite:///{db}"
     assert erase_conversation(url, conversation_hash("erase-me-0123456789abcdef")) >= 1

@@ -6,6 +6,7 @@ Recall: the share of crisis messages that get urgent help (any kind). Right help
 first kind found is the kind the message was gathered as. False alarms: the share of ordinary
 messages that get urgent help.
 """
+
 from __future__ import annotations
 
 import collections
@@ -18,8 +19,12 @@ from bot.safety.detector import detector
 CORPUS = pathlib.Path(__file__).resolve().parent / "corpus"
 SETS = ("tuning", "heldout", "fresh")
 # The corpus's category names, as gathered, and the detector's kinds.
-KIND = {"suicide_self_harm": "self_harm", "medical_emergency": "medical_emergency",
-        "domestic_abuse": "domestic_abuse", "danger_to_others": "danger_to_others"}
+KIND = {
+    "suicide_self_harm": "self_harm",
+    "medical_emergency": "medical_emergency",
+    "domestic_abuse": "domestic_abuse",
+    "danger_to_others": "danger_to_others",
+}
 
 
 def load(half: str) -> list[dict]:
@@ -54,18 +59,24 @@ def table(half: str) -> str:
     rows = collections.defaultdict(list)
     for r in results(half):
         rows[r.item["category"]].append(r)
-    lines = [f"| {half} | messages | sources | urgent help given | right kind of help |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"| {half} | messages | sources | urgent help given | right kind of help |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for category in [*KIND, "ordinary"]:
         got = rows.get(category, [])
         sources = len({r.item["source_url"] for r in got})
         alarmed = sum(r.alarmed for r in got)
         if category == "ordinary":
-            lines.append(f"| ordinary (false alarms) | {len(got)} | {sources} | {alarmed} ({pct(alarmed, len(got))}) | – |")
+            lines.append(
+                f"| ordinary (false alarms) | {len(got)} | {sources} | {alarmed} ({pct(alarmed, len(got))}) | – |"
+            )
         else:
             right = sum(r.right_help for r in got)
-            lines.append(f"| {category} | {len(got)} | {sources} | {alarmed} ({pct(alarmed, len(got))}) "
-                         f"| {right} ({pct(right, len(got))}) |")
+            lines.append(
+                f"| {category} | {len(got)} | {sources} | {alarmed} ({pct(alarmed, len(got))}) "
+                f"| {right} ({pct(right, len(got))}) |"
+            )
     return "\n".join(lines)
 
 

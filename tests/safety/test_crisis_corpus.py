@@ -5,9 +5,8 @@ detector, split by source into a tuning half and a held-out half, and the held-o
 frozen before the detector was changed. It is never NLU training data. The build fails if any
 held-out crisis message misses urgent help, or if more than 3% of ordinary messages get it.
 """
+
 import hashlib
-import json
-import pathlib
 
 import pytest
 import yaml
@@ -91,7 +90,9 @@ def test_false_alarms_on_ordinary_messages_are_at_most_3_percent(half):
 def test_the_figures_in_docs_are_the_ones_measured_now():
     docs = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     for name in measure.SETS:
-        assert measure.table(name) in docs, f"docs/benchmarks.md: update the {name} table (python -m tests.safety.measure)"
+        assert measure.table(name) in docs, (
+            f"docs/benchmarks.md: update the {name} table (python -m tests.safety.measure)"
+        )
 
 
 def _plain(text):

@@ -10,6 +10,7 @@ config.yml (FallbackClassifier and UnsureTopic) is the one with the most right a
 those with at most 2% confidently wrong on the real-world development half (the gate allows 3% on the
 test half). docs/benchmarks.md records the run.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ import re
 
 import yaml
 
-from bot.understanding import Thresholds, judge
+from bot.understanding import Thresholds
 from tests.understanding import measure
 from tests.understanding.variants import variants
 
@@ -44,7 +45,9 @@ def main() -> None:
     texts = sorted({t for items in sets.values() for t, _ in items})
     parsed = dict(zip(texts, asyncio.run(measure.parse_all(texts))))
     same = measure.equivalents()
-    grid = itertools.product((0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.1, 0.2), (0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.1, 0.2, 0.3))
+    grid = itertools.product(
+        (0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.1, 0.2), (0.3, 0.4, 0.5, 0.6, 0.7), (0.0, 0.1, 0.2, 0.3)
+    )
     rows = []
     for intent, intent_gap, answer, answer_gap in grid:
         t = Thresholds(intent, intent_gap, answer, answer_gap)
@@ -59,8 +62,10 @@ def main() -> None:
     print("intent, gap, answer, gap | real_dev right / reached / wrong | nlu_dev right / reached / wrong")
     for t, s in sorted(rows, key=lambda r: -r[1]["real_dev"]["right"])[:25] + [best]:
         r, d = s["real_dev"], s["nlu_dev"]
-        print(f"{t.intent:.1f} {t.intent_gap:.1f} {t.answer:.1f} {t.answer_gap:.1f} | {r['right']:.3f} "
-              f"{r['right'] + r['offered']:.3f} {r['wrong']:.3f} | {d['right']:.3f} {d['right'] + d['offered']:.3f} {d['wrong']:.3f}")
+        print(
+            f"{t.intent:.1f} {t.intent_gap:.1f} {t.answer:.1f} {t.answer_gap:.1f} | {r['right']:.3f} "
+            f"{r['right'] + r['offered']:.3f} {r['wrong']:.3f} | {d['right']:.3f} {d['right'] + d['offered']:.3f} {d['wrong']:.3f}"
+        )
     print("chosen:", best[0])
 
 

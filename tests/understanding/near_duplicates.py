@@ -1,5 +1,6 @@
 """When two messages are the same question: a key that ignores case, punctuation, apostrophes,
 plural or possessive "s", and word order. Used to keep every test set out of the training data."""
+
 from __future__ import annotations
 
 import re

@@ -1,10 +1,8 @@
 """The real-world question sets are a fair test (issue 21): gathered from public pages with their
 sources, frozen before tuning, and never used for training. The accuracy gate itself runs in
 `make test` (scripts/test.sh, `python -m tests.understanding.measure --gate`) on the trained model."""
-import collections
+
 import hashlib
-import json
-import pathlib
 
 import pytest
 import yaml
@@ -38,7 +36,16 @@ def test_the_test_half_is_as_frozen():
 @pytest.mark.parametrize("name", measure.SETS)
 def test_every_message_has_a_source_and_a_known_label(name):
     for item in measure.load(name):
-        assert item["source"].strip() and item["kind"] in {"official", "icb", "council", "charity", "forum", "qa", "news", "other"}
+        assert item["source"].strip() and item["kind"] in {
+            "official",
+            "icb",
+            "council",
+            "charity",
+            "forum",
+            "qa",
+            "news",
+            "other",
+        }
         assert item["label"] in LABELS and set(item.get("also") or []) <= LABELS
         assert 3 <= len(item["text"].split()) <= 60
 
@@ -74,17 +81,21 @@ def test_the_outcomes_are_counted_as_documented():
     assert measure.outcome(sure, item, same)[0] == "right"  # an equivalent answer
     wrong = {"intent": {"name": "faq"}, "response_selector": {"faq": {"response": {"intent_response_key": "faq/cost"}}}}
     assert measure.outcome(wrong, item, same)[0] == "wrong"
-    unsure = {"intent": {"name": "nlu_fallback"}, "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5},
-                                                                   {"name": "faq", "confidence": 0.4}],
-              "response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/direct_payment", "confidence": 0.5}]}}}
+    unsure = {
+        "intent": {"name": "nlu_fallback"},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "faq", "confidence": 0.4}],
+        "response_selector": {"faq": {"ranking": [{"intent_response_key": "faq/direct_payment", "confidence": 0.5}]}},
+    }
     assert measure.outcome(unsure, item, same)[0] == "offered"
     assert measure.outcome(unsure, {"label": "faq/cost"}, same)[0] == "unsure"
 
 
 def test_the_gate_reads_the_test_half_only():
-    rows = [{"set": "real_dev", "kind": "real", "label": "x", "outcome": "wrong"},
-            {"set": "real_test", "kind": "real", "label": "x", "outcome": "right"},
-            {"set": "real_test", "kind": "typo", "label": "x", "outcome": "right"}]
+    rows = [
+        {"set": "real_dev", "kind": "real", "label": "x", "outcome": "wrong"},
+        {"set": "real_test", "kind": "real", "label": "x", "outcome": "right"},
+        {"set": "real_test", "kind": "typo", "label": "x", "outcome": "right"},
+    ]
     assert measure.gate(rows) == [] and measure.gate(rows, measure.TARGET) == []
     rows.append({"set": "real_test", "kind": "real", "label": "x", "outcome": "wrong"})
     assert measure.gate(rows) and measure.gate(rows, measure.TARGET)  # 50% confidently wrong
@@ -98,10 +109,19 @@ def test_the_floor_never_sits_below_what_was_measured_nor_above_the_target():
 
 def test_calibration_judges_with_the_thresholds_it_is_given():
     same = measure.equivalents()
-    parse = {"intent": {"name": "faq", "confidence": 0.99}, "intent_ranking": [{"name": "faq", "confidence": 0.99}],
-             "response_selector": {"faq": {"response": {"intent_response_key": "faq/cost"},
-                                           "ranking": [{"intent_response_key": "faq/cost", "confidence": 0.6},
-                                                       {"intent_response_key": "faq/top_up", "confidence": 0.3}]}}}
+    parse = {
+        "intent": {"name": "faq", "confidence": 0.99},
+        "intent_ranking": [{"name": "faq", "confidence": 0.99}],
+        "response_selector": {
+            "faq": {
+                "response": {"intent_response_key": "faq/cost"},
+                "ranking": [
+                    {"intent_response_key": "faq/cost", "confidence": 0.6},
+                    {"intent_response_key": "faq/top_up", "confidence": 0.3},
+                ],
+            }
+        },
+    }
     item = {"label": "faq/top_up"}
     assert measure.outcome(parse, item, same)[0] == "wrong"  # as the model decided: sure of cost
     assert measure.outcome(parse, item, same, measure.Thresholds(answer=0.8))[0] == "offered"

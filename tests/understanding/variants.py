@@ -4,6 +4,7 @@ or swapped letter), no punctuation or capitals, and text-speak ("u", "ur", "pls"
 The same message always gives the same variants (the random choices are seeded by the text), so the
 figures in docs/benchmarks.md can be reproduced exactly.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,11 +12,38 @@ import random
 import re
 
 TEXT_SPEAK = {
-    "you": "u", "your": "ur", "you're": "ur", "youre": "ur", "are": "r", "please": "pls", "thanks": "thx",
-    "because": "cos", "to": "2", "for": "4", "be": "b", "see": "c", "why": "y", "with": "w",
-    "what": "wat", "know": "no", "people": "ppl", "someone": "sum1", "before": "b4", "tomorrow": "tmrw",
-    "okay": "ok", "really": "rly", "don't": "dont", "can't": "cant", "doesn't": "doesnt", "i'm": "im",
-    "what's": "whats", "it's": "its", "does": "dose", "would": "wud", "could": "cud", "should": "shud",
+    "you": "u",
+    "your": "ur",
+    "you're": "ur",
+    "youre": "ur",
+    "are": "r",
+    "please": "pls",
+    "thanks": "thx",
+    "because": "cos",
+    "to": "2",
+    "for": "4",
+    "be": "b",
+    "see": "c",
+    "why": "y",
+    "with": "w",
+    "what": "wat",
+    "know": "no",
+    "people": "ppl",
+    "someone": "sum1",
+    "before": "b4",
+    "tomorrow": "tmrw",
+    "okay": "ok",
+    "really": "rly",
+    "don't": "dont",
+    "can't": "cant",
+    "doesn't": "doesnt",
+    "i'm": "im",
+    "what's": "whats",
+    "it's": "its",
+    "does": "dose",
+    "would": "wud",
+    "could": "cud",
+    "should": "shud",
 }
 
 
@@ -36,13 +64,13 @@ def typo(text: str) -> str:
         j = rng.choice(letters[1:-1] or letters)
         kind = rng.choice(("drop", "double", "swap"))
         if kind == "drop":
-            w = w[:j] + w[j + 1:]
+            w = w[:j] + w[j + 1 :]
         elif kind == "double":
             w = w[:j] + w[j] + w[j:]
         elif j + 1 < len(w) and w[j + 1].isalpha():
-            w = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
         else:
-            w = w[:j] + w[j + 1:]
+            w = w[:j] + w[j + 1 :]
         words[i] = w
     return " ".join(words)
 

@@ -3,7 +3,16 @@ import copy
 import pytest
 import yaml
 
-from bot.areas import AREAS_DIR, AreaConfigError, all_areas, get_area, known_area_id, load_areas, parse_area, resolve_area
+from bot.areas import (
+    AREAS_DIR,
+    AreaConfigError,
+    all_areas,
+    get_area,
+    known_area_id,
+    load_areas,
+    parse_area,
+    resolve_area,
+)
 
 KENT = "kent-and-medway"
 CORNWALL = "cornwall-and-isles-of-scilly"

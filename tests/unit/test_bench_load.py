@@ -1,10 +1,12 @@
 """The load generator's figures (bench/load.py): percentiles and rates from known latencies."""
+
 from bench.load import Result
 
 
 def test_percentiles_and_rate_from_known_latencies():
-    result = Result(concurrency=20, seconds=10.0, latencies=[i / 1000 for i in range(1, 101)], errors=2,
-                    conversations=9)
+    result = Result(
+        concurrency=20, seconds=10.0, latencies=[i / 1000 for i in range(1, 101)], errors=2, conversations=9
+    )
     summary = result.summary()
     assert summary["messages"] == 100 and summary["msgs_per_s"] == 10.0
     assert summary["p50_ms"] == 50.5 and summary["p95_ms"] == 95.0 and summary["p99_ms"] == 99.0

@@ -1,5 +1,6 @@
 """Outdated content (hazard H6, docs/safety/hazard-log.md): every file of content says when it was
 last checked against its sources, and the build fails once that is longer ago than allowed."""
+
 import datetime as dt
 import pathlib
 
@@ -8,8 +9,9 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REVIEW = yaml.safe_load((ROOT / "content" / "review.yml").read_text(encoding="utf-8"))
-CONTENT = sorted({"domain.yml", *(str(p.relative_to(ROOT)) for p in (ROOT / "content").rglob("*.yml"))}
-                 - {"content/review.yml"})
+CONTENT = sorted(
+    {"domain.yml", *(str(p.relative_to(ROOT)) for p in (ROOT / "content").rglob("*.yml"))} - {"content/review.yml"}
+)
 
 
 def allowed_days(path):
@@ -29,7 +31,8 @@ def test_content_was_checked_recently_enough(path):
     assert age >= 0, f"{path}: checked in the future"
     assert age <= allowed_days(path), (
         f"{path} was last checked {age} days ago (allowed: {allowed_days(path)}): check it against its "
-        f"sources and update content/review.yml")
+        f"sources and update content/review.yml"
+    )
     assert entry["by"] and entry["sources"]
 
 

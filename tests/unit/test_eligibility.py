@@ -5,11 +5,20 @@ import pytest
 import yaml
 
 from bot.areas import AREAS_DIR, get_area, parse_area
+from bot.answers import Reading
 from bot.eligibility import (
-    DONT_KNOW, LOCAL_OFFER, NOT_IN_KNOWN_GROUPS, RIGHT_TO_HAVE, assess, next_question, parse_answer, progress,
-    questions, understand,
+    DONT_KNOW,
+    LOCAL_OFFER,
+    NOT_IN_KNOWN_GROUPS,
+    RIGHT_TO_HAVE,
+    assess,
+    next_question,
+    parse_answer,
+    progress,
+    questions,
+    understand,
 )
-from bot.eligibility_replies import ask, not_understood, pronouns, result_replies
+from bot.eligibility_replies import ask, for_someone_else, not_understood, result_replies
 
 KENT = get_area("kent-and-medway")
 CORNWALL = get_area("cornwall-and-isles-of-scilly")
@@ -35,9 +44,16 @@ def run(answers_in_order, area):
 
 # --- which questions are asked -------------------------------------------------------------
 
+
 def test_questions_for_an_adult_in_kent():
     assert questions(ADULT, KENT) == [
-        "who_for", "age_group", "continuing_care", "mha_detained", "wheelchair_service", "local:joint_funded_home_care"]
+        "who_for",
+        "age_group",
+        "continuing_care",
+        "mha_detained",
+        "wheelchair_service",
+        "local:joint_funded_home_care",
+    ]
 
 
 def test_cornwalls_earlier_cohort_is_told_as_history_never_asked_as_a_current_offer():
@@ -96,47 +112,205 @@ RESULTS = [
     # (answers, area, outcome, reasons, to_settle)
     (dict(ADULT, continuing_care="eligible"), KENT, RIGHT_TO_HAVE, ("chc",), ()),
     (dict(CHILD, continuing_care="eligible"), CORNWALL, RIGHT_TO_HAVE, ("ccc",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s37", s117_current="yes"), DEFAULT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s45a_47_48", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="yes", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section=DONT_KNOW, cto="yes", s117_current="yes"), KENT, RIGHT_TO_HAVE, ("s117_cto",), ()),
-    (dict(CHILD, continuing_care="not_eligible", **NO_MHA, wheelchair_service="yes", wheelchair_new="yes"), KENT, RIGHT_TO_HAVE, ("wheelchair",), ()),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current="yes"),
+        KENT,
+        RIGHT_TO_HAVE,
+        ("s117",),
+        (),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s37", s117_current="yes"),
+        DEFAULT,
+        RIGHT_TO_HAVE,
+        ("s117",),
+        (),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s45a_47_48", s117_current="yes"),
+        KENT,
+        RIGHT_TO_HAVE,
+        ("s117",),
+        (),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="yes", s117_current="yes"),
+        KENT,
+        RIGHT_TO_HAVE,
+        ("s117_cto",),
+        (),
+    ),
+    (
+        dict(
+            ADULT,
+            continuing_care="not_eligible",
+            mha_detained="yes",
+            mha_section=DONT_KNOW,
+            cto="yes",
+            s117_current="yes",
+        ),
+        KENT,
+        RIGHT_TO_HAVE,
+        ("s117_cto",),
+        (),
+    ),
+    (
+        dict(CHILD, continuing_care="not_eligible", **NO_MHA, wheelchair_service="yes", wheelchair_new="yes"),
+        KENT,
+        RIGHT_TO_HAVE,
+        ("wheelchair",),
+        (),
+    ),
     # Kent's local offer: care at home paid for by both the council and the NHS
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"}), KENT,
-     LOCAL_OFFER, ("local:joint_funded_home_care",), ()),
+    (
+        dict(
+            ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"}
+        ),
+        KENT,
+        LOCAL_OFFER,
+        ("local:joint_funded_home_care",),
+        (),
+    ),
     # Section 3 in the past, after-care over: the right has ended, and it says so
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current="no", **NO_WHEELCHAIR),
-     DEFAULT, NOT_IN_KNOWN_GROUPS, ("s117_ended",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s3", s117_current=DONT_KNOW,
-          **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("mha_dont_know",)),
+    (
+        dict(
+            ADULT,
+            continuing_care="not_eligible",
+            mha_detained="yes",
+            mha_section="s3",
+            s117_current="no",
+            **NO_WHEELCHAIR,
+        ),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        ("s117_ended",),
+        (),
+    ),
+    (
+        dict(
+            ADULT,
+            continuing_care="not_eligible",
+            mha_detained="yes",
+            mha_section="s3",
+            s117_current=DONT_KNOW,
+            **NO_WHEELCHAIR,
+        ),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("mha_dont_know",),
+    ),
     # Section 2 alone does not lead to Section 117: said, and never "not eligible"
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s2", **NO_WHEELCHAIR), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, ("s2_s4_only",), ()),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s4_5_2", **NO_WHEELCHAIR), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, ("s2_s4_only",), ()),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s2", **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        ("s2_s4_only",),
+        (),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained="yes", mha_section="s4_5_2", **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        ("s2_s4_only",),
+        (),
+    ),
     # "Don't know" answers say what would settle them
-    (dict(ADULT, continuing_care=DONT_KNOW, **NO_MHA, **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("cc_dont_know",)),
-    (dict(CHILD, continuing_care=DONT_KNOW, **NO_MHA, **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("cc_dont_know_child",)),
-    (dict(ADULT, continuing_care="being_assessed", **NO_MHA, **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("cc_being_assessed",)),
-    (dict(ADULT, continuing_care="not_assessed", **NO_MHA, **NO_WHEELCHAIR), DEFAULT, NOT_IN_KNOWN_GROUPS, (), ("cc_not_assessed",)),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto=DONT_KNOW, **NO_WHEELCHAIR), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, (), ("mha_dont_know",)),
-    (dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="no", **NO_WHEELCHAIR), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, (), ()),
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, wheelchair_service=DONT_KNOW), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, (), ("wheelchair_dont_know",)),
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, wheelchair_service="yes", wheelchair_new=DONT_KNOW), DEFAULT,
-     NOT_IN_KNOWN_GROUPS, (), ("wheelchair_dont_know",)),
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": DONT_KNOW}), KENT,
-     NOT_IN_KNOWN_GROUPS, (), ("local_dont_know",)),
+    (
+        dict(ADULT, continuing_care=DONT_KNOW, **NO_MHA, **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("cc_dont_know",),
+    ),
+    (
+        dict(CHILD, continuing_care=DONT_KNOW, **NO_MHA, **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("cc_dont_know_child",),
+    ),
+    (
+        dict(ADULT, continuing_care="being_assessed", **NO_MHA, **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("cc_being_assessed",),
+    ),
+    (
+        dict(ADULT, continuing_care="not_assessed", **NO_MHA, **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("cc_not_assessed",),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto=DONT_KNOW, **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("mha_dont_know",),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", mha_detained=DONT_KNOW, cto="no", **NO_WHEELCHAIR),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        (),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", **NO_MHA, wheelchair_service=DONT_KNOW),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("wheelchair_dont_know",),
+    ),
+    (
+        dict(ADULT, continuing_care="not_eligible", **NO_MHA, wheelchair_service="yes", wheelchair_new=DONT_KNOW),
+        DEFAULT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("wheelchair_dont_know",),
+    ),
+    (
+        dict(
+            ADULT,
+            continuing_care="not_eligible",
+            **NO_MHA,
+            **NO_WHEELCHAIR,
+            **{"local:joint_funded_home_care": DONT_KNOW},
+        ),
+        KENT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("local_dont_know",),
+    ),
     # Everything "don't know": every route that could settle it is named
-    ({"who_for": DONT_KNOW, "age_group": DONT_KNOW, "continuing_care": DONT_KNOW, "mha_detained": DONT_KNOW, "cto": DONT_KNOW,
-      "wheelchair_service": DONT_KNOW, "local:joint_funded_home_care": DONT_KNOW}, KENT, NOT_IN_KNOWN_GROUPS, (),
-     ("cc_dont_know", "mha_dont_know", "wheelchair_dont_know", "local_dont_know")),
+    (
+        {
+            "who_for": DONT_KNOW,
+            "age_group": DONT_KNOW,
+            "continuing_care": DONT_KNOW,
+            "mha_detained": DONT_KNOW,
+            "cto": DONT_KNOW,
+            "wheelchair_service": DONT_KNOW,
+            "local:joint_funded_home_care": DONT_KNOW,
+        },
+        KENT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        ("cc_dont_know", "mha_dont_know", "wheelchair_dont_know", "local_dont_know"),
+    ),
     # Nothing applies
-    (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "no"}), KENT,
-     NOT_IN_KNOWN_GROUPS, (), ()),
+    (
+        dict(
+            ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "no"}
+        ),
+        KENT,
+        NOT_IN_KNOWN_GROUPS,
+        (),
+        (),
+    ),
     (dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR), CORNWALL, NOT_IN_KNOWN_GROUPS, (), ()),
 ]
 
@@ -183,10 +357,17 @@ def test_adding_an_area_with_new_local_groups_needs_no_code():
     raw = copy.deepcopy(raw)
     raw.update(id="example-icb", name="Example ICB")
     raw["local_offer"]["groups"] = [
-        {"id": "learning_disability_autism", "label": "People with a learning disability or autism",
-         "question": "Do {you} have a learning disability, or autism?"},
-        {"id": "end_of_life", "label": "People near the end of life", "question": "Are {you} near the end of {your} life?",
-         "applies_to": "adult"},
+        {
+            "id": "learning_disability_autism",
+            "label": "People with a learning disability or autism",
+            "question": "Do {you} have a learning disability, or autism?",
+        },
+        {
+            "id": "end_of_life",
+            "label": "People near the end of life",
+            "question": "Are {you} near the end of {your} life?",
+            "applies_to": "adult",
+        },
     ]
     area = parse_area(raw, "example-icb.yml")
     answers = dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR)
@@ -195,42 +376,81 @@ def test_adding_an_area_with_new_local_groups_needs_no_code():
     assert next_question(answers, area) == "local:end_of_life"
     answers["local:end_of_life"] = "yes"
     assert assess(answers, area).local_groups == ("end_of_life",)
-    assert ask("local:end_of_life", dict(answers, who_for="carer"), area).text.endswith("Are they near the end of their life?")
+    assert ask("local:end_of_life", dict(answers, who_for="carer"), area).text.endswith(
+        "Are they near the end of their life?"
+    )
 
 
 # --- understanding answers ----------------------------------------------------------------------
 
 PARSE = [
-    ("who_for", "For me", "self"), ("who_for", "its for my mum", "carer"), ("who_for", "my husband", "carer"),
-    ("who_for", "I'm a social worker", "professional"), ("who_for", "asking for a patient", "professional"),
-    ("who_for", "banana", None), ("who_for", "", None),
-    ("age_group", "Yes, 18 or over", "adult"), ("age_group", "she is 84", "adult"), ("age_group", "he's 12", "child"),
-    ("age_group", "17", "child"), ("age_group", "18", "adult"), ("age_group", "under 18", "child"),
-    ("age_group", "No, 17 or under", "child"), ("age_group", "a teenager", "child"), ("age_group", "not sure", DONT_KNOW),
-    ("continuing_care", "Yes", "eligible"), ("continuing_care", "yes she gets it", "eligible"),
-    ("continuing_care", "Being assessed now", "being_assessed"), ("continuing_care", "we're waiting", "being_assessed"),
-    ("continuing_care", "Not been assessed", "not_assessed"), ("continuing_care", "never been assessed", "not_assessed"),
-    ("continuing_care", "Told no", "not_eligible"), ("continuing_care", "no they turned her down", "not_eligible"),
-    ("continuing_care", "I don't know", DONT_KNOW), ("continuing_care", "what's that?", None),
+    ("who_for", "For me", "self"),
+    ("who_for", "its for my mum", "carer"),
+    ("who_for", "my husband", "carer"),
+    ("who_for", "I'm a social worker", "professional"),
+    ("who_for", "asking for a patient", "professional"),
+    ("who_for", "banana", None),
+    ("who_for", "", None),
+    ("age_group", "Yes, 18 or over", "adult"),
+    ("age_group", "she is 84", "adult"),
+    ("age_group", "he's 12", "child"),
+    ("age_group", "17", "child"),
+    ("age_group", "18", "adult"),
+    ("age_group", "under 18", "child"),
+    ("age_group", "No, 17 or under", "child"),
+    ("age_group", "a teenager", "child"),
+    ("age_group", "not sure", DONT_KNOW),
+    ("continuing_care", "Yes", "eligible"),
+    ("continuing_care", "yes she gets it", "eligible"),
+    ("continuing_care", "Being assessed now", "being_assessed"),
+    ("continuing_care", "we're waiting", "being_assessed"),
+    ("continuing_care", "Not been assessed", "not_assessed"),
+    ("continuing_care", "never been assessed", "not_assessed"),
+    ("continuing_care", "Told no", "not_eligible"),
+    ("continuing_care", "no they turned her down", "not_eligible"),
+    ("continuing_care", "I don't know", DONT_KNOW),
+    ("continuing_care", "what's that?", None),
     ("continuing_care", "they're assessing him at the moment", "being_assessed"),
-    ("continuing_care", "no assessment yet", "not_assessed"), ("continuing_care", "had an assessment, they said no", "not_eligible"),
-    ("mha_detained", "yes he was sectioned", "yes"), ("mha_detained", "no never", "no"), ("mha_detained", "dunno", DONT_KNOW),
-    ("mha_section", "Section 3", "s3"), ("mha_section", "it was a 37", "s37"), ("mha_section", "47", "s45a_47_48"),
-    ("mha_section", "section 45A", "s45a_47_48"), ("mha_section", "section 2", "s2"), ("mha_section", "a section 5(2)", "s4_5_2"),
-    ("mha_section", "can't remember", DONT_KNOW), ("mha_section", "section 300", None),
-    ("cto", "yes", "yes"), ("cto", "no", "no"),
+    ("continuing_care", "no assessment yet", "not_assessed"),
+    ("continuing_care", "had an assessment, they said no", "not_eligible"),
+    ("mha_detained", "yes he was sectioned", "yes"),
+    ("mha_detained", "no never", "no"),
+    ("mha_detained", "dunno", DONT_KNOW),
+    ("mha_section", "Section 3", "s3"),
+    ("mha_section", "it was a 37", "s37"),
+    ("mha_section", "47", "s45a_47_48"),
+    ("mha_section", "section 45A", "s45a_47_48"),
+    ("mha_section", "section 2", "s2"),
+    ("mha_section", "a section 5(2)", "s4_5_2"),
+    ("mha_section", "can't remember", DONT_KNOW),
+    ("mha_section", "section 300", None),
+    ("cto", "yes", "yes"),
+    ("cto", "no", "no"),
     # A plain "yes" to "Are you 18 or over?" (it was read as YAML true and never matched).
-    ("age_group", "yes", "adult"), ("age_group", "yes I am", "adult"), ("continuing_care", "yes", "eligible"),
-    ("wheelchair_service", "yes we're on the list", "yes"), ("wheelchair_service", "no", "no"),
-    ("wheelchair_new", "yes it's worn out", "yes"), ("wheelchair_new", "no it's fine", "no"),
-    ("local:joint_funded_home_care", "yes", "yes"), ("local:joint_funded_home_care", "I'm not sure", DONT_KNOW),
+    ("age_group", "yes", "adult"),
+    ("age_group", "yes I am", "adult"),
+    ("continuing_care", "yes", "eligible"),
+    ("wheelchair_service", "yes we're on the list", "yes"),
+    ("wheelchair_service", "no", "no"),
+    ("wheelchair_new", "yes it's worn out", "yes"),
+    ("wheelchair_new", "no it's fine", "no"),
+    ("local:joint_funded_home_care", "yes", "yes"),
+    ("local:joint_funded_home_care", "I'm not sure", DONT_KNOW),
     ("local:joint_funded_home_care", "nope", "no"),
-    ("s117_current", "yes still getting it", "yes"), ("s117_current", "no it ended", "no"), ("s117_current", "not sure", DONT_KNOW),
-    ("area", "we live in cornwall", "cornwall-and-isles-of-scilly"), ("area", "Kent and Medway", "kent-and-medway"),
-    ("area", "Somewhere else", "default"), ("area", "none of those", "default"), ("area", "not sure", "default"),
-    ("area", "leeds", None), ("area", "my mother lives in medway", "kent-and-medway"),
+    ("s117_current", "yes still getting it", "yes"),
+    ("s117_current", "no it ended", "no"),
+    ("s117_current", "not sure", DONT_KNOW),
+    ("area", "we live in cornwall", "cornwall-and-isles-of-scilly"),
+    ("area", "Kent and Medway", "kent-and-medway"),
+    ("area", "Somewhere else", "default"),
+    ("area", "none of those", "default"),
+    ("area", "not sure", "default"),
+    ("area", "leeds", None),
+    ("area", "my mother lives in medway", "kent-and-medway"),
     # Emoji, control characters and very long text are not answers, and do not crash.
-    ("continuing_care", "👍", None), ("who_for", "\x00\x07", None), ("mha_detained", "blah " * 2000, None),
+    ("continuing_care", "👍", None),
+    ("who_for", "\x00\x07", None),
+    ("mha_detained", "blah " * 2000, None),
 ]
 
 
@@ -239,8 +459,21 @@ def test_parse_answer(question, text, expected):
     assert parse_answer(question, text) == expected
 
 
-@pytest.mark.parametrize("question", ["who_for", "age_group", "continuing_care", "mha_detained", "mha_section", "cto",
-                                      "s117_current", "wheelchair_service", "wheelchair_new", "local:joint_funded_home_care"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who_for",
+        "age_group",
+        "continuing_care",
+        "mha_detained",
+        "mha_section",
+        "cto",
+        "s117_current",
+        "wheelchair_service",
+        "wheelchair_new",
+        "local:joint_funded_home_care",
+    ],
+)
 def test_every_button_is_understood(question):
     reply = ask(question, dict(ADULT), KENT)
     for button in reply.buttons:
@@ -249,8 +482,10 @@ def test_every_button_is_understood(question):
 
 # --- wording ---------------------------------------------------------------------------------------
 
+
 def test_wording_adapts_to_who_it_is_for():
-    assert pronouns({"who_for": "carer"})["you"] == "they"
+    assert for_someone_else({"who_for": "carer"}) and for_someone_else({"who_for": "professional"})
+    assert not for_someone_else({"who_for": "self"}) and not for_someone_else({})
     assert "Are you 18 or over?" in ask("age_group", {"who_for": "self"}, KENT).text
     assert "Are they 18 or over?" in ask("age_group", {"who_for": "professional"}, KENT).text
     assert "continuing care?" in ask("continuing_care", CHILD, KENT).text
@@ -276,24 +511,32 @@ def test_result_names_the_right_and_the_team():
     assert "Children and young people who get continuing care" in text
     assert "01726 627659" in text
     assert [b["title"] for b in replies[-1].buttons] == [
-        "Leave my details for the team", "Ways to manage the money", "Help with my outcomes", "How do I start?",
-        "Talk to a person"]
+        "Leave my details for the team",
+        "Ways to manage the money",
+        "Help with my outcomes",
+        "How do I start?",
+        "Talk to a person",
+    ]
 
 
 def test_result_for_a_local_offer_names_the_group():
     now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.timezone.utc)
-    answers = dict(ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"})
+    answers = dict(
+        ADULT, continuing_care="not_eligible", **NO_MHA, **NO_WHEELCHAIR, **{"local:joint_funded_home_care": "yes"}
+    )
     text = "\n".join(r.text for r in result_replies(answers, KENT, now))
     assert "Kent and Medway's local offer" in text and "council and the NHS" in text
 
 
 @pytest.mark.parametrize(
     "text, faq, expected",
-    [("they're assessing him at the moment", True, ("answer", "being_assessed")),
-     ("what is a notional budget?", True, ("question", None)),
-     ("banana", False, ("unclear", None)),
-     ("x" * 10000, True, ("unclear", None)),  # a wall of text is not taken for an FAQ
-     ("yes " + "and my mum has lots of needs " * 12, False, ("unclear", None))],  # a long story: re-ask
+    [
+        ("they're assessing him at the moment", True, Reading.answer("being_assessed")),
+        ("what is a notional budget?", True, Reading.question()),
+        ("banana", False, Reading.unclear()),
+        ("x" * 10000, True, Reading.unclear()),  # a wall of text is not taken for an FAQ
+        ("yes " + "and my mum has lots of needs " * 12, False, Reading.unclear()),
+    ],  # a long story: re-ask
 )
 def test_understand(text, faq, expected):
     assert understand("continuing_care", text, KENT, faq) == expected

@@ -1,4 +1,5 @@
 """bot/expiring_map.py: conversations nobody has used for a while are forgotten, others kept."""
+
 import pytest
 
 from bot.expiring_map import ExpiringMap

@@ -1,5 +1,6 @@
 """The hazard log (docs/safety/hazard-log.md) is only as good as its evidence: every test it names
 must exist, every hazard must have evidence, and every rating must follow the log's own matrix."""
+
 import ast
 import pathlib
 import re
@@ -12,19 +13,32 @@ LOG = (ROOT / "docs" / "safety" / "hazard-log.md").read_text(encoding="utf-8")
 LIKELIHOOD = ["Very low", "Low", "Medium", "High", "Very high"]
 SEVERITY = ["Minor", "Significant", "Considerable", "Major", "Catastrophic"]
 MATRIX = {  # the log's table, rows from Very high down
-    "Very high": [3, 4, 4, 5, 5], "High": [2, 3, 3, 4, 5], "Medium": [2, 2, 3, 3, 4],
-    "Low": [1, 2, 2, 3, 4], "Very low": [1, 1, 2, 2, 3],
+    "Very high": [3, 4, 4, 5, 5],
+    "High": [2, 3, 3, 4, 5],
+    "Medium": [2, 2, 3, 3, 4],
+    "Low": [1, 2, 2, 3, 4],
+    "Very low": [1, 1, 2, 2, 3],
 }
 # The hazards the safety case must cover at least (issue 10).
-REQUIRED = ["crisis", "not eligible", "wrong area", "another person", "lost or duplicated", "out of date",
-            "misunderstood", "disability"]
+REQUIRED = [
+    "crisis",
+    "not eligible",
+    "wrong area",
+    "another person",
+    "lost or duplicated",
+    "out of date",
+    "misunderstood",
+    "disability",
+]
 REFERENCE = re.compile(r"`(tests/[\w/.-]+)::([^`]+)`")
 RISK = re.compile(r"\*\*Risk (before|after)\*\*: (Very low|Low|Medium|High|Very high) × (\w+) = (\d)")
 
 
 def hazards():
-    return {m.group(1): m.group(2) for m in re.finditer(r"^## (H\d+: [^\n]+)\n(.*?)(?=^## |\Z)", LOG,
-                                                         re.MULTILINE | re.DOTALL)}
+    return {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^## (H\d+: [^\n]+)\n(.*?)(?=^## |\Z)", LOG, re.MULTILINE | re.DOTALL)
+    }
 
 
 HAZARDS = hazards()
@@ -85,8 +99,9 @@ def test_a_missing_test_would_be_caught():
 
 def _function(path, name):
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    return tree, next(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                      and n.name == name)
+    return tree, next(
+        n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+    )
 
 
 def _asserts(tree, function, seen=frozenset()):
@@ -101,8 +116,11 @@ def _asserts(tree, function, seen=frozenset()):
     return any(_asserts(tree, helpers[c], seen | {function.name}) for c in called & set(helpers) - seen)
 
 
-@pytest.mark.parametrize("path, name", [r for r in REFERENCES if r[0].endswith(".py")],
-                         ids=[f"{p}::{n}" for p, n in REFERENCES if p.endswith(".py")])
+@pytest.mark.parametrize(
+    "path, name",
+    [r for r in REFERENCES if r[0].endswith(".py")],
+    ids=[f"{p}::{n}" for p, n in REFERENCES if p.endswith(".py")],
+)
 def test_every_named_test_asserts_something_and_is_not_skipped(path, name):
     tree, function = _function(path, name)
     assert _asserts(tree, function), f"{path}::{name} asserts nothing"
@@ -127,8 +145,11 @@ def _source(path, name):
     if path.endswith(".py"):
         tree, function = _function(path, name)
         used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
-        values = [ast.get_source_segment(text, n) for n in tree.body if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id in used for t in n.targets)]
+        values = [
+            ast.get_source_segment(text, n)
+            for n in tree.body
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id in used for t in n.targets)
+        ]
         return "\n".join([ast.get_source_segment(text, function), *values])
     story = next(s for s in yaml.safe_load(text)["stories"] if s["story"] == name)
     return yaml.safe_dump(story, allow_unicode=True)

@@ -2,13 +2,29 @@
 
 import pytest
 
-from bot.answers import DONT_KNOW
+from bot.answers import DONT_KNOW, Reading
 from bot.money_options import (
-    WAYS, WHEELCHAIR_WAYS, chosen, content, next_question, options, parse_answer, progress, questions,
-    show_wheelchair_first, suggest, understand,
+    WAYS,
+    WHEELCHAIR_WAYS,
+    chosen,
+    content,
+    next_question,
+    options,
+    parse_answer,
+    progress,
+    questions,
+    show_wheelchair_first,
+    suggest,
+    understand,
 )
 from bot.money_options_replies import (
-    ask, comparison, direct_payment_guide, not_understood, result_replies, suggestion_replies, wheelchair_options,
+    ask,
+    comparison,
+    direct_payment_guide,
+    not_understood,
+    result_replies,
+    suggestion_replies,
+    wheelchair_options,
 )
 
 CARE = {"budget_for": "care"}
@@ -20,6 +36,7 @@ def text_of(replies):
 
 
 # ------------------------------------------------------------------ the questions
+
 
 def test_questions_for_care_ask_about_records_only_when_a_direct_payment_may_suit():
     assert questions({}) == ["budget_for", "arrange_self", "employ_pa", "nhs_arrange", "trusted_holder", "preferred"]
@@ -59,25 +76,47 @@ def test_progress_counts_the_current_path():
 
 @pytest.mark.parametrize(
     "question, text, expected",
-    [("budget_for", "A wheelchair or buggy", "wheelchair"), ("budget_for", "it's for a new wheelchair", "wheelchair"),
-     ("budget_for", "help at home", "care"), ("budget_for", "not sure", DONT_KNOW),
-     ("arrange_self", "Yes", "yes"), ("arrange_self", "yes please", "yes"), ("arrange_self", "I'd rather not", "no"),
-     ("arrange_self", "no, too much for me", "no"), ("arrange_self", "maybe", DONT_KNOW),
-     ("employ_pa", "I already have one", "yes"), ("employ_pa", "no thanks", "no"),
-     ("nhs_arrange", "yes let them do it", "yes"), ("nhs_arrange", "no i want to choose", "no"),
-     ("trusted_holder", "An organisation", "organisation"), ("trusted_holder", "a local charity", "organisation"),
-     ("trusted_holder", "my daughter could", "person"), ("trusted_holder", "A person I know", "person"),
-     ("trusted_holder", "no one", "nobody"), ("trusted_holder", "No", "nobody"),
-     ("records", "I'm fine with that", "fine"), ("records", "no problem", "fine"), ("records", "I'd rather not", "rather_not"),
-     ("records", "i'm not good at paperwork", "rather_not"), ("records", "it depends", DONT_KNOW),
-     ("wc_nhs_range", "yes that would do", "yes"), ("wc_top_up", "a charity could pay extra", "yes"),
-     ("wc_top_up", "we can't afford it", "no"), ("wc_own_repairs", "I'd like to own it", "yes"),
-     ("preferred", "Direct payment", "direct_payment"), ("preferred", "a mix of both", "mix"),
-     ("preferred", "third party please", "third_party"), ("preferred", "Not decided yet", "undecided"),
-     ("preferred", "not sure", "undecided"), ("preferred", "the nhs can arrange it", "notional"),
-     ("wc_preferred", "NHS chair with a top-up", "wc_top_up"), ("wc_preferred", "NHS chair", "wc_notional"),
-     ("wc_preferred", "not sure yet", "undecided"),
-     ("arrange_self", "banana", None), ("trusted_holder", "", None)],
+    [
+        ("budget_for", "A wheelchair or buggy", "wheelchair"),
+        ("budget_for", "it's for a new wheelchair", "wheelchair"),
+        ("budget_for", "help at home", "care"),
+        ("budget_for", "not sure", DONT_KNOW),
+        ("arrange_self", "Yes", "yes"),
+        ("arrange_self", "yes please", "yes"),
+        ("arrange_self", "I'd rather not", "no"),
+        ("arrange_self", "no, too much for me", "no"),
+        ("arrange_self", "maybe", DONT_KNOW),
+        ("employ_pa", "I already have one", "yes"),
+        ("employ_pa", "no thanks", "no"),
+        ("nhs_arrange", "yes let them do it", "yes"),
+        ("nhs_arrange", "no i want to choose", "no"),
+        ("trusted_holder", "An organisation", "organisation"),
+        ("trusted_holder", "a local charity", "organisation"),
+        ("trusted_holder", "my daughter could", "person"),
+        ("trusted_holder", "A person I know", "person"),
+        ("trusted_holder", "no one", "nobody"),
+        ("trusted_holder", "No", "nobody"),
+        ("records", "I'm fine with that", "fine"),
+        ("records", "no problem", "fine"),
+        ("records", "I'd rather not", "rather_not"),
+        ("records", "i'm not good at paperwork", "rather_not"),
+        ("records", "it depends", DONT_KNOW),
+        ("wc_nhs_range", "yes that would do", "yes"),
+        ("wc_top_up", "a charity could pay extra", "yes"),
+        ("wc_top_up", "we can't afford it", "no"),
+        ("wc_own_repairs", "I'd like to own it", "yes"),
+        ("preferred", "Direct payment", "direct_payment"),
+        ("preferred", "a mix of both", "mix"),
+        ("preferred", "third party please", "third_party"),
+        ("preferred", "Not decided yet", "undecided"),
+        ("preferred", "not sure", "undecided"),
+        ("preferred", "the nhs can arrange it", "notional"),
+        ("wc_preferred", "NHS chair with a top-up", "wc_top_up"),
+        ("wc_preferred", "NHS chair", "wc_notional"),
+        ("wc_preferred", "not sure yet", "undecided"),
+        ("arrange_self", "banana", None),
+        ("trusted_holder", "", None),
+    ],
 )
 def test_parse_answer(question, text, expected):
     assert parse_answer(question, text) == expected
@@ -91,12 +130,13 @@ def test_every_button_is_understood(question):
 
 
 def test_understand_answers_a_question_and_re_asks_a_story():
-    assert understand("arrange_self", "what is a direct payment?", True) == ("question", None)
-    assert understand("arrange_self", "yes", True) == ("answer", "yes")
-    assert understand("arrange_self", "yes " + "and a long story " * 30, False) == ("unclear", None)
+    assert understand("arrange_self", "what is a direct payment?", True) == Reading.question()
+    assert understand("arrange_self", "yes", True) == Reading.answer("yes")
+    assert understand("arrange_self", "yes " + "and a long story " * 30, False) == Reading.unclear()
 
 
 # ------------------------------------------------------------------ the suggestion
+
 
 def care(**answers):
     return {**CARE, **answers}
@@ -105,25 +145,58 @@ def care(**answers):
 @pytest.mark.parametrize(
     "answers, ways, reasons",
     [
-        (care(arrange_self="no", employ_pa="no", nhs_arrange="yes", trusted_holder="nobody"),
-         ("notional",), {"nhs_arrange", "not_arrange_self"}),
-        (care(arrange_self="no", employ_pa="no", nhs_arrange="no", trusted_holder="organisation"),
-         ("notional", "third_party"), {"not_arrange_self", "organisation"}),
-        (care(arrange_self="no", employ_pa="yes", nhs_arrange="no", trusted_holder="nobody", records="rather_not"),
-         ("third_party",), {"pa_without_paperwork"}),
-        (care(arrange_self="yes", employ_pa="yes", trusted_holder="nobody", records="fine"),
-         ("direct_payment",), {"arrange_self", "employ_pa", "records_fine"}),
-        (care(arrange_self="yes", employ_pa="no", trusted_holder="nobody", records="rather_not"),
-         ("third_party",), {"records_rather_not"}),
-        (care(arrange_self="no", employ_pa="no", nhs_arrange="no", trusted_holder="person", records="fine"),
-         ("notional", "direct_payment"), {"not_arrange_self", "person", "records_fine"}),
-        (care(arrange_self=DONT_KNOW, employ_pa=DONT_KNOW, nhs_arrange=DONT_KNOW, trusted_holder=DONT_KNOW,
-              records=DONT_KNOW), (), set()),
-        (care(arrange_self="yes", employ_pa=DONT_KNOW, trusted_holder="organisation", records="fine"),
-         ("third_party", "direct_payment"), {"organisation", "arrange_self", "records_fine"}),
+        (
+            care(arrange_self="no", employ_pa="no", nhs_arrange="yes", trusted_holder="nobody"),
+            ("notional",),
+            {"nhs_arrange", "not_arrange_self"},
+        ),
+        (
+            care(arrange_self="no", employ_pa="no", nhs_arrange="no", trusted_holder="organisation"),
+            ("notional", "third_party"),
+            {"not_arrange_self", "organisation"},
+        ),
+        (
+            care(arrange_self="no", employ_pa="yes", nhs_arrange="no", trusted_holder="nobody", records="rather_not"),
+            ("third_party",),
+            {"pa_without_paperwork"},
+        ),
+        (
+            care(arrange_self="yes", employ_pa="yes", trusted_holder="nobody", records="fine"),
+            ("direct_payment",),
+            {"arrange_self", "employ_pa", "records_fine"},
+        ),
+        (
+            care(arrange_self="yes", employ_pa="no", trusted_holder="nobody", records="rather_not"),
+            ("third_party",),
+            {"records_rather_not"},
+        ),
+        (
+            care(arrange_self="no", employ_pa="no", nhs_arrange="no", trusted_holder="person", records="fine"),
+            ("notional", "direct_payment"),
+            {"not_arrange_self", "person", "records_fine"},
+        ),
+        (
+            care(
+                arrange_self=DONT_KNOW,
+                employ_pa=DONT_KNOW,
+                nhs_arrange=DONT_KNOW,
+                trusted_holder=DONT_KNOW,
+                records=DONT_KNOW,
+            ),
+            (),
+            set(),
+        ),
+        (
+            care(arrange_self="yes", employ_pa=DONT_KNOW, trusted_holder="organisation", records="fine"),
+            ("third_party", "direct_payment"),
+            {"organisation", "arrange_self", "records_fine"},
+        ),
         ({**WHEELCHAIR, "wc_nhs_range": "yes", "wc_own_repairs": "no"}, ("wc_notional",), {"wc_nhs_range"}),
-        ({**WHEELCHAIR, "wc_nhs_range": "no", "wc_top_up": "yes", "wc_own_repairs": "yes"},
-         ("wc_top_up", "wc_third_party"), {"wc_top_up", "wc_own_repairs"}),
+        (
+            {**WHEELCHAIR, "wc_nhs_range": "no", "wc_top_up": "yes", "wc_own_repairs": "yes"},
+            ("wc_top_up", "wc_third_party"),
+            {"wc_top_up", "wc_own_repairs"},
+        ),
         ({**WHEELCHAIR, "wc_nhs_range": DONT_KNOW, "wc_top_up": DONT_KNOW, "wc_own_repairs": DONT_KNOW}, (), set()),
     ],
 )
@@ -194,6 +267,7 @@ def test_every_combination_of_answers(answers):
 
 # ------------------------------------------------------------------ what is said
 
+
 def test_comparison_covers_each_way_side_by_side_and_mixing():
     replies = comparison()
     text = text_of(replies)
@@ -217,8 +291,18 @@ def test_wheelchair_options_say_who_owns_and_repairs_the_chair():
 
 def test_direct_payment_guide_has_the_checklist_and_the_rules():
     text = text_of(direct_payment_guide())
-    for must in ("bank account used only for this", "records", "payroll", "pension", "employer's liability insurance",
-                 "ill or on holiday", "representative", "nominee", "money back", "stop"):
+    for must in (
+        "bank account used only for this",
+        "records",
+        "payroll",
+        "pension",
+        "employer's liability insurance",
+        "ill or on holiday",
+        "representative",
+        "nominee",
+        "money back",
+        "stop",
+    ):
         assert must in text, must
 
 
@@ -237,8 +321,9 @@ def test_questions_offer_not_sure():
 
 
 def test_nothing_standing_out_is_said_kindly():
-    answers = care(arrange_self=DONT_KNOW, employ_pa=DONT_KNOW, nhs_arrange=DONT_KNOW, trusted_holder=DONT_KNOW,
-                   records=DONT_KNOW)
+    answers = care(
+        arrange_self=DONT_KNOW, employ_pa=DONT_KNOW, nhs_arrange=DONT_KNOW, trusted_holder=DONT_KNOW, records=DONT_KNOW
+    )
     assert "don't point to one way yet" in text_of(suggestion_replies(answers))
 
 
@@ -259,8 +344,13 @@ def test_re_ask_gives_more_help_after_two_tries():
 
 @pytest.mark.parametrize(
     "reasons, shown, first",
-    [(["wheelchair"], False, True), (["wheelchair"], True, False), (["chc", "wheelchair"], False, False),
-     ([], False, False), (["local:ltc_high_use"], False, False)],
+    [
+        (["wheelchair"], False, True),
+        (["wheelchair"], True, False),
+        (["chc", "wheelchair"], False, False),
+        ([], False, False),
+        (["local:ltc_high_use"], False, False),
+    ],
 )
 def test_wheelchair_options_come_first_only_for_a_wheelchair_need(reasons, shown, first):
     assert show_wheelchair_first(reasons, shown) is first

@@ -4,6 +4,7 @@ It was written alongside the training data and used to steer it, so it is a deve
 measure of how people really write: that is tests/understanding/ (real-world questions, frozen).
 "Never used for training" means no near-duplicate either: the same words after case, punctuation,
 apostrophes, plural "s" and word order are set aside (tests/understanding/near_duplicates.py)."""
+
 import collections
 import pathlib
 import re
@@ -55,8 +56,14 @@ def test_no_test_message_is_in_the_training_data():
     assert overlap == []
 
 
-@pytest.mark.parametrize("test, trained", [("What's a PHB?", "whats a phb"), ("Who can have budgets?", "who can have budget"),
-                                           ("for my mum can i have budget", "can i have budget for my mum")])
+@pytest.mark.parametrize(
+    "test, trained",
+    [
+        ("What's a PHB?", "whats a phb"),
+        ("Who can have budgets?", "who can have budget"),
+        ("for my mum can i have budget", "can i have budget for my mum"),
+    ],
+)
 def test_near_duplicates_are_caught(test, trained):
     assert near_key(test) == near_key(trained)
 

@@ -1,4 +1,5 @@
 """The outcomes coach's analysis, against a table of drafts written for the test."""
+
 import pathlib
 
 import pytest
@@ -35,18 +36,30 @@ def test_disagreements_are_few():
 
 @pytest.mark.parametrize(
     "text, suggestion",
-    [("I want to go swimming", "By [when], I will go swimming [how often] so that [why it matters to me]."),
-     ("I'd like a PA three mornings a week so that I can go to the shops",
-      "I will go to the shops three mornings a week so that [why it matters to me]."),
-     ("I will see my friends every week so I am less lonely",
-      "I will see my friends every week so that I am less lonely."),  # how often: no need for "by when"
-     ("Within six months I will be able to get dressed on my own",
-      "Within six months, I will get dressed on my own [how often] so that [why it matters to me]."),
-     ("I want to be better", "By [when], I will [do what] [how often] so that [why it matters to me]."),
-     ("Mum will go to the day centre twice a week",
-      "I will go to the day centre twice a week so that [why it matters to me]."),
-     ("I'll walk to the shop every day, cook my tea and see my friends so that I stay independent",
-      "I will walk to the shop, cook my tea and see my friends every day so that I stay independent.")],
+    [
+        ("I want to go swimming", "By [when], I will go swimming [how often] so that [why it matters to me]."),
+        (
+            "I'd like a PA three mornings a week so that I can go to the shops",
+            "I will go to the shops three mornings a week so that [why it matters to me].",
+        ),
+        (
+            "I will see my friends every week so I am less lonely",
+            "I will see my friends every week so that I am less lonely.",
+        ),  # how often: no need for "by when"
+        (
+            "Within six months I will be able to get dressed on my own",
+            "Within six months, I will get dressed on my own [how often] so that [why it matters to me].",
+        ),
+        ("I want to be better", "By [when], I will [do what] [how often] so that [why it matters to me]."),
+        (
+            "Mum will go to the day centre twice a week",
+            "I will go to the day centre twice a week so that [why it matters to me].",
+        ),
+        (
+            "I'll walk to the shop every day, cook my tea and see my friends so that I stay independent",
+            "I will walk to the shop, cook my tea and see my friends every day so that I stay independent.",
+        ),
+    ],
 )
 def test_rewrite_uses_only_the_drafts_words(text, suggestion):
     assert rewrite(analyse(text)) == suggestion

@@ -1,7 +1,8 @@
 """The outcomes coach's conversation: steps, answers, changes, limits and bad input."""
+
 import pytest
 
-from bot.answers import DONT_KNOW
+from bot.answers import DONT_KNOW, Reading
 from bot.outcomes import content, finished_outcomes, next_question, replay, understand
 from bot.outcomes_replies import ask, feedback, not_understood, result_replies
 
@@ -14,9 +15,9 @@ def play(*texts, answers=None):
     answers = dict(answers or {})
     for text in texts:
         step = next_question(answers)
-        kind, value = understand(step, text, answers, False)
-        assert kind == "answer", (step, text, kind, value)
-        answers[step] = value
+        reading = understand(step, text, answers, False)
+        assert reading.is_answer, (step, text, reading)
+        answers[step] = reading.value
     return answers
 
 
@@ -40,11 +41,20 @@ def test_planning_questions_can_be_skipped():
 
 
 def test_a_full_session_with_three_outcomes():
-    answers = play("I want to go swimming", "Keep my words", "Add another",
-                   "I'll walk to the shop every day, cook my tea and see my friends so that I stay independent",
-                   "Use the suggestion", "Add another", "4 hours of care a week", "Change it",
-                   "By March I will go to the lunch club every Tuesday so that I see people", "Keep it", "Finish",
-                   answers=PLANNED)
+    answers = play(
+        "I want to go swimming",
+        "Keep my words",
+        "Add another",
+        "I'll walk to the shop every day, cook my tea and see my friends so that I stay independent",
+        "Use the suggestion",
+        "Add another",
+        "4 hours of care a week",
+        "Change it",
+        "By March I will go to the lunch club every Tuesday so that I see people",
+        "Keep it",
+        "Finish",
+        answers=PLANNED,
+    )
     assert next_question(answers) is None
     assert finished_outcomes(answers) == [
         "I want to go swimming",  # their words win
@@ -57,9 +67,20 @@ def test_a_full_session_with_three_outcomes():
 
 
 def test_change_and_remove_by_number():
-    answers = play(CLEAR, "Keep it", "Add another", "I want to see my friends every week so I feel less alone",
-                   "Keep it", "Change one", "the first one", "By July I will swim twice a week so that I keep fit",
-                   "Keep it", "Remove one", "2", answers=PLANNED)
+    answers = play(
+        CLEAR,
+        "Keep it",
+        "Add another",
+        "I want to see my friends every week so I feel less alone",
+        "Keep it",
+        "Change one",
+        "the first one",
+        "By July I will swim twice a week so that I keep fit",
+        "Keep it",
+        "Remove one",
+        "2",
+        answers=PLANNED,
+    )
     assert replay(answers).outcomes == ["By July I will swim twice a week so that I keep fit"]
 
 
@@ -73,8 +94,12 @@ def test_going_back_forgets_only_the_last_step():
 def test_no_more_than_ten_outcomes():
     answers = dict(PLANNED)
     for i in range(10):
-        answers = play(f"By June I will swim {i + 1} times a week so that I keep fit", "Keep it",
-                       *(["Add another"] if i < 9 else []), answers=answers)
+        answers = play(
+            f"By June I will swim {i + 1} times a week so that I keep fit",
+            "Keep it",
+            *(["Add another"] if i < 9 else []),
+            answers=answers,
+        )
     labels = [b["title"] for b in ask(next_question(answers), answers)[-1].buttons]
     assert "Add another" not in labels and "Finish" in labels
     assert "10 outcomes" in text_of(ask(next_question(answers), answers))
@@ -102,14 +127,22 @@ def test_feedback_is_specific_and_kind():
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("", "empty"), ("   ", "empty"), ("swim", "one_word"), ("😀👍", "no_words"), ("x" * 501, "too_long"),
-     ("Quiero caminar cada día con mi perro", "other_language"), ("Ich möchte jeden Tag schwimmen gehen", "other_language"),
-     ("I don't know", "help"), ("12345", "no_words")],
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("swim", "one_word"),
+        ("😀👍", "no_words"),
+        ("x" * 501, "too_long"),
+        ("Quiero caminar cada día con mi perro", "other_language"),
+        ("Ich möchte jeden Tag schwimmen gehen", "other_language"),
+        ("I don't know", "help"),
+        ("12345", "no_words"),
+    ],
 )
 def test_bad_input_gets_a_clear_reply_and_nothing_is_lost(text, reason):
     answers = play(CLEAR, "Keep it", "Add another", answers=PLANNED)
     step = next_question(answers)
-    assert understand(step, text, answers, False) == ("unclear", reason)
+    assert understand(step, text, answers, False) == Reading.unclear(reason)
     message = not_understood(1, reason, answers).text
     assert message and "{" not in message
     assert replay(answers).outcomes == [CLEAR]  # what was drafted is kept
@@ -119,23 +152,34 @@ def test_bad_input_gets_a_clear_reply_and_nothing_is_lost(text, reason):
 def test_exactly_500_characters_is_allowed():
     answers = dict(PLANNED)
     text = ("I will walk to the park every day so that I keep fit " * 20)[:500]
-    assert understand(next_question(answers), text, answers, False)[0] == "answer"
+    assert understand(next_question(answers), text, answers, False).is_answer
 
 
 def test_a_question_while_drafting_is_answered_first():
     answers = dict(PLANNED)
-    assert understand(next_question(answers), "what is a care plan?", answers, True) == ("question", None)
+    assert understand(next_question(answers), "what is a care plan?", answers, True) == Reading.question()
     # A draft the NLU took for a question is still a draft.
-    assert understand(next_question(answers), "I want to go swimming", answers, True)[0] == "answer"
+    assert understand(next_question(answers), "I want to go swimming", answers, True).is_answer
 
 
-@pytest.mark.parametrize("text, expected", [("2", "2"), ("number 2", "2"), ("the second one", "2"), ("last", "2"),
-                                             ("one 2", "2"), ("1 or 2", None),
-                                             ("one", "1"), ("7", None), ("banana", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2", "2"),
+        ("number 2", "2"),
+        ("the second one", "2"),
+        ("last", "2"),
+        ("one 2", "2"),
+        ("1 or 2", None),
+        ("one", "1"),
+        ("7", None),
+        ("banana", None),
+    ],
+)
 def test_picking_a_number(text, expected):
     answers = play(CLEAR, "Keep it", "Add another", CLEAR, "Keep it", "Remove one", answers=PLANNED)
-    kind, value = understand(next_question(answers), text, answers, False)
-    assert (value if kind == "answer" else None) == expected
+    reading = understand(next_question(answers), text, answers, False)
+    assert (reading.value if reading.is_answer else None) == expected
 
 
 def test_summary_with_no_outcomes():
@@ -150,13 +194,14 @@ def test_the_limits_are_in_the_content():
 
 def test_a_late_button_press_is_not_taken_for_a_draft():
     answers = dict(PLANNED)
-    assert understand(next_question(answers), "Change it", answers, False) == ("unclear", "button")
+    assert understand(next_question(answers), "Change it", answers, False) == Reading.unclear("button")
     assert "own words" in not_understood(1, "button", answers).text
 
 
 def test_a_new_version_typed_instead_of_pressing_change_is_reviewed():
-    answers = play("I want to go swimming",
-                   "By June I will swim once a week so that my back hurts less", answers=PLANNED)
+    answers = play(
+        "I want to go swimming", "By June I will swim once a week so that my back hurts less", answers=PLANNED
+    )
     assert list(answers.values())[-1].startswith("new:")
     assert next_question(answers).endswith(":review")
     assert "clear outcome" in text_of(ask(next_question(answers), answers))
@@ -165,6 +210,7 @@ def test_a_new_version_typed_instead_of_pressing_change_is_reviewed():
 
 
 def test_a_new_outcome_typed_instead_of_pressing_add_is_reviewed():
-    answers = play(CLEAR, "Keep it", "I will see my friends every Saturday so that I feel less alone", "Keep it",
-                   answers=PLANNED)
+    answers = play(
+        CLEAR, "Keep it", "I will see my friends every Saturday so that I feel less alone", "Keep it", answers=PLANNED
+    )
     assert replay(answers).outcomes == [CLEAR, "I will see my friends every Saturday so that I feel less alone"]

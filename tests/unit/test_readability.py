@@ -10,6 +10,7 @@ Names that people must learn (for example "NHS Continuing Healthcare") are
 counted as one short word: each is explained in the text where it is used,
 and spelling them out is kinder than avoiding them.
 """
+
 import pathlib
 import re
 import statistics
@@ -36,15 +37,40 @@ MAX_SENTENCE_WORDS = 25
 MIN_AVERAGE_EASE = 70.0
 
 GLOSSARY = [
-    "personal health budgets", "personal health budget", "personal wheelchair budget",
-    "integrated personal budgets", "integrated personal budget", "personalised care and support planning",
-    "personalised care", "NHS Continuing Healthcare", "Continuing Healthcare", "continuing care",
-    "Integrated Care Board", "Section 117 after-care", "Section 117", "Mental Health Act",
-    "community treatment order", "social prescribing", "notional budget", "third party budget",
-    "direct payments", "direct payment", "personal assistants", "personal assistant",
-    "employer's liability insurance", "National Insurance", "Health Service Ombudsman",
-    "representatives", "representative", "nominees", "nominee", "Healthwatch", "Samaritans",
-    "education, health and care plan", "Cornwall and the Isles of Scilly", "Isles of Scilly",
+    "personal health budgets",
+    "personal health budget",
+    "personal wheelchair budget",
+    "integrated personal budgets",
+    "integrated personal budget",
+    "personalised care and support planning",
+    "personalised care",
+    "NHS Continuing Healthcare",
+    "Continuing Healthcare",
+    "continuing care",
+    "Integrated Care Board",
+    "Section 117 after-care",
+    "Section 117",
+    "Mental Health Act",
+    "community treatment order",
+    "social prescribing",
+    "notional budget",
+    "third party budget",
+    "direct payments",
+    "direct payment",
+    "personal assistants",
+    "personal assistant",
+    "employer's liability insurance",
+    "National Insurance",
+    "Health Service Ombudsman",
+    "representatives",
+    "representative",
+    "nominees",
+    "nominee",
+    "Healthwatch",
+    "Samaritans",
+    "education, health and care plan",
+    "Cornwall and the Isles of Scilly",
+    "Isles of Scilly",
     "NHS Cornwall and Isles of Scilly",
 ]
 
@@ -77,8 +103,9 @@ def visible_messages():
             yield where, text
     # Feedback on a draft with every finding, as the coach says it.
     long_draft = "My carer will take me out " + "and then we will go somewhere nice " * 6
-    for i, draft in enumerate(["4 hours of care a week", "I want to be better", long_draft,
-                               "By June I will cook, swim and garden every week"]):
+    for i, draft in enumerate(
+        ["4 hours of care a week", "I want to be better", long_draft, "By June I will cook, swim and garden every week"]
+    ):
         for j, reply in enumerate(feedback(draft)):
             yield f"outcomes:feedback[{i}][{j}]", reply.text
     # The side-by-side cards as a person sees them, labels and all.
@@ -143,9 +170,11 @@ def test_messages_are_plain_on_average():
 
 # Hazard H2 (docs/safety/hazard-log.md): only the NHS team decides. Nothing the assistant says may
 # tell someone they cannot have a budget; results say "likely" and name who decides.
-NOT_ELIGIBLE = re.compile(r"\b(not eligible|ineligible|not entitled|(don't|do not|doesn't|does not|won't|will not) "
-                          r"qualify|(you|they|he|she) (can't|cannot|can not|won't|will not) (have|get) (a|one|it)\b)",
-                          re.IGNORECASE)
+NOT_ELIGIBLE = re.compile(
+    r"\b(not eligible|ineligible|not entitled|(don't|do not|doesn't|does not|won't|will not) "
+    r"qualify|(you|they|he|she) (can't|cannot|can not|won't|will not) (have|get) (a|one|it)\b)",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize("where, text", MESSAGES, ids=[w for w, _ in MESSAGES])

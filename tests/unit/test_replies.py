@@ -101,20 +101,29 @@ def test_every_message_renders():
 @pytest.mark.parametrize("topic", ["talk_to_person", "how_to_start"])
 def test_a_known_team_is_offered_the_persons_details_and_an_unknown_one_is_not(topic):
     replies = topic_replies(topic, get_area("kent-and-medway"), OPEN)
-    assert replies[-1].buttons == ({"title": "Leave my details for the team",
-                                    "payload": "Leave my details for the team"},)
+    assert replies[-1].buttons == (
+        {"title": "Leave my details for the team", "payload": "Leave my details for the team"},
+    )
     unknown = topic_replies(topic, get_area("default"), OPEN)
     assert not any("Leave my details" in str(r.buttons) for r in unknown)
 
 
 def test_the_widget_gives_the_same_urgent_help_as_the_assistant_when_it_cannot_reach_it():
-    """The widget cannot fetch content when the server is down, so it keeps its own copy of the
-    urgent-help lines (widget/src/phb-chat.js): it must be the same as content/messages.yml's."""
+    """The widget (when the chat page cannot be reached) and the page's script (when a post
+    fails) cannot fetch content then, so each keeps its own copy of the urgent-help lines: they
+    must be the same as content/messages.yml's."""
+    import json
     import pathlib
     import re
 
-    widget = (pathlib.Path(__file__).resolve().parents[2] / "widget" / "src" / "phb-chat.js").read_text()
+    src = pathlib.Path(__file__).resolve().parents[2] / "widget" / "src"
+    expected = render("urgent_help").splitlines()
+    widget = (src / "phb-chat.js").read_text()
     heading = re.search(r'errorUrgent: "([^"]*)"', widget).group(1)
     block = re.search(r"errorUrgentLines: \[(.*?)\]", widget, re.DOTALL).group(1)
     in_widget = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
-    assert [heading] + [f"- {line}" for line in in_widget] == render("urgent_help").splitlines()
+    assert [heading] + [f"- {line}" for line in in_widget] == expected
+    page = (src / "phb-page.js").read_text()
+    heading = re.search(r'errorUrgent: "([^"]*)"', page).group(1)
+    block = re.search(r"errorUrgentLines: (\[\s*\[.*?\]\s*\])", page, re.DOTALL).group(1)
+    assert [heading] + [f"- {''.join(parts)}" for parts in json.loads(block)] == expected

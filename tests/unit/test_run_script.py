@@ -1,4 +1,5 @@
 """scripts/run.sh (what `make run` runs) refuses settings it cannot use before it starts anything."""
+
 import os
 import pathlib
 import subprocess

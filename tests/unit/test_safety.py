@@ -1,5 +1,6 @@
 """The crisis safety net's parts (bot/safety/). How well it does on words nobody here wrote is
 measured in tests/safety/test_crisis_corpus.py; these check each part does what it says."""
+
 import pytest
 
 from bot.safety import CATEGORIES, crisis_category, detector
@@ -32,23 +33,25 @@ URGENT = [
 
 # Each way of hiding a word that the normaliser undoes (issue 20: typos, text-speak, held letters).
 HIDDEN = [
-    ("I WANT TO KILL MYSELF", "self_harm"),           # case
-    ("i wanna kill myslef", "self_harm"),            # text-speak and a swapped letter
-    ("kms", "self_harm"),                            # slang
-    ("im gonna unalive", "self_harm"),               # slang
-    ("feeling sucidal", "self_harm"),                # a letter missing
-    ("su1c1dal thoughts again", "self_harm"),        # digits for letters
-    ("i want to dieeeee", "self_harm"),              # held letters
-    ("he's unconsious", "medical_emergency"),        # a letter missing from a long word
-    ("cant breath", "medical_emergency"),            # the noun for the verb, no apostrophe
-    ("she's chocking", "medical_emergency"),         # a misspelling that is also a real word
-    ("dh hit me again", "domestic_abuse"),           # forum shorthand for a husband
+    ("I WANT TO KILL MYSELF", "self_harm"),  # case
+    ("i wanna kill myslef", "self_harm"),  # text-speak and a swapped letter
+    ("kms", "self_harm"),  # slang
+    ("im gonna unalive", "self_harm"),  # slang
+    ("feeling sucidal", "self_harm"),  # a letter missing
+    ("su1c1dal thoughts again", "self_harm"),  # digits for letters
+    ("i want to dieeeee", "self_harm"),  # held letters
+    ("he's unconsious", "medical_emergency"),  # a letter missing from a long word
+    ("cant breath", "medical_emergency"),  # the noun for the verb, no apostrophe
+    ("she's chocking", "medical_emergency"),  # a misspelling that is also a real word
+    ("dh hit me again", "domestic_abuse"),  # forum shorthand for a husband
 ]
 
 ORDINARY = [
     # Questions about the money that the safety net once read as a crisis (issue 21).
-    "roughly how much money will i get", "no answer from the chc team yet",
-    "the money won't last till the end of the month", "what's roughly the amount in an indicative budget",
+    "roughly how much money will i get",
+    "no answer from the chc team yet",
+    "the money won't last till the end of the month",
+    "what's roughly the amount in an indicative budget",
     "what is a personal health budget",
     "can i employ someone to help me with washing",
     "how do I end my direct payment",
@@ -79,8 +82,23 @@ def test_none_is_safe():
     assert crisis_category(None) is None
 
 
-@pytest.mark.parametrize("text", ["😀😀", "?!?!", "...", "\u200b\u200b", "\x00\x01", "مرحبا", "🔥🔥🔥",
-                                  "a" * 5000, "kill " * 400, "’’’", "#$%&*", "1 2 3 4 5 6 7 8 9"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀😀",
+        "?!?!",
+        "...",
+        "\u200b\u200b",
+        "\x00\x01",
+        "مرحبا",
+        "🔥🔥🔥",
+        "a" * 5000,
+        "kill " * 400,
+        "’’’",
+        "#$%&*",
+        "1 2 3 4 5 6 7 8 9",
+    ],
+)
 def test_messages_without_words_or_of_any_shape_never_raise(text):
     """An emoji-only message once raised inside spaCy, and the person got "something went wrong"."""
     assert crisis_category(text) in (None, *CATEGORIES)
@@ -111,22 +129,35 @@ def test_real_words_are_never_corrected_to_a_keyword():
 def test_a_pattern_word_matches_every_form_of_it():
     lemma = detector().lemma
     assert compile_pattern("kill $self", {"self": ["myself"]}, lemma) == [
-        {"LEMMA": {"IN": ["kill"]}}, {"LEMMA": {"IN": ["myself"]}}]
+        {"LEMMA": {"IN": ["kill"]}},
+        {"LEMMA": {"IN": ["myself"]}},
+    ]
     assert compile_pattern("=me _?", {}, lemma) == [{"LOWER": {"IN": ["me"]}}, {"OP": "?"}]
 
 
-@pytest.mark.parametrize("bad, why", [
-    ("kill $nobody", "unknown class"),
-    ("_?", "can match nothing"),
-])
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ("kill $nobody", "unknown class"),
+        ("_?", "can match nothing"),
+    ],
+)
 def test_a_bad_pattern_is_refused_with_a_reason(bad, why):
     with pytest.raises(ValueError, match=why):
         compile_pattern(bad, {}, detector().lemma)
 
 
 def test_terms_without_strong_patterns_are_refused():
-    terms = {"replace": {}, "keywords": [], "lemmas": {}, "classes": {}, "now": [], "not_now": [], "never": [],
-             "categories": {"self_harm": {"weak": ["sad"]}}}
+    terms = {
+        "replace": {},
+        "keywords": [],
+        "lemmas": {},
+        "classes": {},
+        "now": [],
+        "not_now": [],
+        "never": [],
+        "categories": {"self_harm": {"weak": ["sad"]}},
+    }
     with pytest.raises(ValueError, match="strong"):
         read_terms(terms)
 

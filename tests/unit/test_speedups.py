@@ -1,16 +1,22 @@
 """rasa_plugins/speedups.py and action_connection.py keep Rasa's behaviour: action answers are
 validated as before, events are found by type as before, and action calls over kept connections
 arrive as sent."""
+
 import json
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import rasa_plugins.speedups  # noqa: F401 - the patch under test
+from rasa_plugins import speedups
 
-GOOD = [{"events": [{"event": "slot", "name": "area", "value": "kent-and-medway"}], "responses": [{"text": "Hi"}]},
-        {"events": [], "responses": []}]
+# The patches under test, whatever PHB_RASA_SPEEDUPS says (tests/unit/test_speedups_switch.py tests it).
+speedups.apply()
+
+GOOD = [
+    {"events": [{"event": "slot", "name": "area", "value": "kent-and-medway"}], "responses": [{"text": "Hi"}]},
+    {"events": [], "responses": []},
+]
 BAD = [{"events": [{"event": 5}], "responses": []}, {"events": "not a list", "responses": []}]
 
 
@@ -34,16 +40,35 @@ def _sample_events() -> list:
 
     from rasa.shared.core import events as e
 
-    samples = [e.SlotSet("area", "kent-and-medway"), e.SlotSet("answers", {"a": [1, None]}), e.SlotSet("x", None),
-               e.SlotSet("n", 2.5), e.SlotSet("b", True), e.SlotSet("l", ["a"]), e.FollowupAction("action_x"),
-               e.ActiveLoop("intake_form"), e.ActiveLoop(None), e.BotUttered("Hi", {"buttons": [{"title": "Yes"}]}),
-               e.UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "area", "value": "x",
-                                                                          "start": 0, "end": 2}]),
-               e.ActionExecuted("action_listen"), e.Restarted(), e.SessionStarted(), e.AllSlotsReset(),
-               e.ReminderScheduled("intent", datetime.datetime(2030, 1, 1)), e.ReminderCancelled(),
-               e.ActionReverted(), e.UserUtteranceReverted(), e.ConversationPaused(), e.ConversationResumed(),
-               e.LoopInterrupted(True), e.ActionExecutionRejected("action_x"), e.AgentUttered("hi"),
-               e.EntitiesAdded([{"entity": "area", "value": "x"}])]
+    samples = [
+        e.SlotSet("area", "kent-and-medway"),
+        e.SlotSet("answers", {"a": [1, None]}),
+        e.SlotSet("x", None),
+        e.SlotSet("n", 2.5),
+        e.SlotSet("b", True),
+        e.SlotSet("l", ["a"]),
+        e.FollowupAction("action_x"),
+        e.ActiveLoop("intake_form"),
+        e.ActiveLoop(None),
+        e.BotUttered("Hi", {"buttons": [{"title": "Yes"}]}),
+        e.UserUttered(
+            "hi", {"name": "greet", "confidence": 0.9}, [{"entity": "area", "value": "x", "start": 0, "end": 2}]
+        ),
+        e.ActionExecuted("action_listen"),
+        e.Restarted(),
+        e.SessionStarted(),
+        e.AllSlotsReset(),
+        e.ReminderScheduled("intent", datetime.datetime(2030, 1, 1)),
+        e.ReminderCancelled(),
+        e.ActionReverted(),
+        e.UserUtteranceReverted(),
+        e.ConversationPaused(),
+        e.ConversationResumed(),
+        e.LoopInterrupted(True),
+        e.ActionExecutionRejected("action_x"),
+        e.AgentUttered("hi"),
+        e.EntitiesAdded([{"entity": "area", "value": "x"}]),
+    ]
     return [event.as_dict() for event in samples]
 
 
@@ -76,9 +101,13 @@ def test_the_compiled_checks_accept_nothing_jsonschema_refuses():
     events = _sample_events()
     answers = [{"events": events, "responses": [{"text": "Hi"}]}]
     answers += [{"events": [rng.choice(events) for _ in range(rng.randint(0, 4))], "responses": []} for _ in range(200)]
-    answers += [{"events": [_variants(rng, rng.choice(events)) for _ in range(rng.randint(1, 3))],
-                 "responses": rng.choice([[], [{"text": "Hi"}], [rng.choice(ODD_VALUES)], rng.choice(ODD_VALUES)])}
-                for _ in range(5000)]
+    answers += [
+        {
+            "events": [_variants(rng, rng.choice(events)) for _ in range(rng.randint(1, 3))],
+            "responses": rng.choice([[], [{"text": "Hi"}], [rng.choice(ODD_VALUES)], rng.choice(ODD_VALUES)]),
+        }
+        for _ in range(5000)
+    ]
     answers += [rng.choice(ODD_VALUES), {"events": None}, {"responses": None}, {}]
     accepted_both = refused_both = refused_by_compiled_only = 0
     for answer in answers:
@@ -138,8 +167,11 @@ def test_action_calls_reuse_one_connection_and_send_the_same_json():
 
     from rasa.utils.endpoints import EndpointConfig
 
-    body = {"next_action": "action_x", "tracker": {"latest_message": {"text": "café / 50% ✓", "confidence": 0.1234567891}},
-            "events": [{"event": "slot", "value": None}, {"event": "user", "value": [1, 2.5, True]}]}
+    body = {
+        "next_action": "action_x",
+        "tracker": {"latest_message": {"text": "café / 50% ✓", "confidence": 0.1234567891}},
+        "events": [{"event": "slot", "value": None}, {"event": "user", "value": [1, 2.5, True]}],
+    }
 
     async def scenario():
         peers = []
@@ -169,9 +201,14 @@ def test_slots_are_copied_as_copy_copy_did():
 
     from rasa.shared.core.slots import AnySlot, BooleanSlot, CategoricalSlot, FloatSlot, ListSlot, TextSlot
 
-    slots = [TextSlot("t", [], initial_value="x"), BooleanSlot("b", []), FloatSlot("f", [], max_value=2.0),
-             ListSlot("l", [], initial_value=["a"]), CategoricalSlot("c", [], values=["a", "b"]),
-             AnySlot("a", [], initial_value={"k": 1})]
+    slots = [
+        TextSlot("t", [], initial_value="x"),
+        BooleanSlot("b", []),
+        FloatSlot("f", [], max_value=2.0),
+        ListSlot("l", [], initial_value=["a"]),
+        CategoricalSlot("c", [], values=["a", "b"]),
+        AnySlot("a", [], initial_value={"k": 1}),
+    ]
     for slot in slots:
         slot.value = slot.initial_value
         twin = copy.copy(slot)
@@ -202,10 +239,17 @@ def test_nothing_is_deep_copied_for_a_debug_log_that_is_off():
     for module in DEBUG_LOG_COPIERS:
         # They use `copy` only to deep-copy what they pass to a structlog debug call.
         tree = ast.parse(open(module.__file__, encoding="utf-8").read())
-        uses = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name) and node.value.id == "copy"]
-        in_debug_calls = {id(inner) for call in ast.walk(tree) if isinstance(call, ast.Call)
-                          and ast.unparse(call.func) == "structlogger.debug" for inner in ast.walk(call)}
+        uses = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"
+        ]
+        in_debug_calls = {
+            id(inner)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and ast.unparse(call.func) == "structlogger.debug"
+            for inner in ast.walk(call)
+        }
         assert uses and all(use.attr == "deepcopy" and id(use) in in_debug_calls for use in uses), module.__name__
     value = {"events": [{"a": 1}]}
     kept = structlog.get_config()

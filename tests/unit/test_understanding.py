@@ -1,4 +1,5 @@
 """Honest when unsure (bot/understanding.py) and "did you mean" (bot/replies.py), without Rasa."""
+
 import json
 import pathlib
 
@@ -12,17 +13,22 @@ from bot.areas import get_area
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-FAQ_TOPICS = sorted(k[len("utter_"):] for k in DOMAIN["responses"] if k.startswith("utter_faq/"))
+FAQ_TOPICS = sorted(k[len("utter_") :] for k in DOMAIN["responses"] if k.startswith("utter_faq/"))
 
 
 def parse(intents, answers=None):
     """A parse result as Rasa gives it: intents [(name, confidence)], FAQ answers [(key, confidence)]."""
-    data = {"intent": {"name": intents[0][0], "confidence": intents[0][1]},
-            "intent_ranking": [{"name": n, "confidence": c} for n, c in intents]}
+    data = {
+        "intent": {"name": intents[0][0], "confidence": intents[0][1]},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in intents],
+    }
     if answers:
-        data["response_selector"] = {"faq": {
-            "response": {"intent_response_key": answers[0][0], "confidence": answers[0][1]},
-            "ranking": [{"intent_response_key": k, "confidence": c} for k, c in answers]}}
+        data["response_selector"] = {
+            "faq": {
+                "response": {"intent_response_key": answers[0][0], "confidence": answers[0][1]},
+                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in answers],
+            }
+        }
     return data
 
 
@@ -43,8 +49,10 @@ def test_a_low_answer_is_not_sure_even_with_a_wide_gap():
 
 
 def test_offers_mix_intents_and_answers_and_leave_out_small_talk():
-    p = parse([("nlu_fallback", 0.5), ("faq", 0.45), ("check_eligibility", 0.4), ("affirm", 0.1)],
-              [("faq/who_can_have", 0.8), ("faq/continuing_healthcare", 0.2)])
+    p = parse(
+        [("nlu_fallback", 0.5), ("faq", 0.45), ("check_eligibility", 0.4), ("affirm", 0.1)],
+        [("faq/who_can_have", 0.8), ("faq/continuing_healthcare", 0.2)],
+    )
     offers = judge(p).offers
     assert offers[0] == "check_eligibility"  # 0.4 against 0.45 * 0.8 = 0.36
     assert "faq/who_can_have" in offers and "affirm" not in offers and "nlu_fallback" not in offers
@@ -70,7 +78,11 @@ def test_every_faq_answer_and_offerable_intent_has_a_button_title():
 def test_did_you_mean_offers_buttons_then_something_else_and_the_urgent_line():
     reply = did_you_mean(("faq/pay_family", "check_eligibility"))
     assert reply.text.startswith(render("not_sure")) and render("urgent_line") in reply.text
-    assert [b["title"] for b in reply.buttons] == ["Paying a family member", "Check if I could have one", "Something else"]
+    assert [b["title"] for b in reply.buttons] == [
+        "Paying a family member",
+        "Check if I could have one",
+        "Something else",
+    ]
     assert reply.buttons[0]["payload"] == '/choose_topic{"topic": "faq/pay_family"}'
     assert reply.buttons[1]["payload"] == "/check_eligibility"
     assert reply.buttons[2]["payload"] == "/something_else"
@@ -79,6 +91,7 @@ def test_did_you_mean_offers_buttons_then_something_else_and_the_urgent_line():
 def test_the_fallback_offers_did_you_mean_only_when_there_is_something_to_offer():
     area = get_area("default")
     import datetime as dt
+
     now = dt.datetime(2026, 11, 25, 11, tzinfo=dt.timezone.utc)
     assert misunderstanding_replies(False, False, area, now, offers=("faq/cost",))[0].buttons
     plain = misunderstanding_replies(False, False, area, now)
@@ -92,7 +105,7 @@ def test_each_faq_button_says_its_answer(label):
     (reply,) = topic_answer(label)
     assert reply.response == f"utter_{label}" and reply.response in DOMAIN["responses"]
     payload = topic_payload(label)
-    assert json.loads(payload[len("/choose_topic"):]) == {"topic": label}
+    assert json.loads(payload[len("/choose_topic") :]) == {"topic": label}
 
 
 @pytest.mark.parametrize("typed", [None, "", "faq/nonsense", "check_eligibility", "utter_greet"])
@@ -101,10 +114,18 @@ def test_a_hand_typed_topic_payload_is_not_understood_never_an_error(typed):
     assert reply.response is None and render("urgent_line") in reply.text
 
 
-@pytest.mark.parametrize("typed, label", [("the first one", "faq/pay_family"), ("number 3", "faq/cost"),
-                                          ("the last one", "faq/cost"), ("option 1", "faq/pay_family")])
+@pytest.mark.parametrize(
+    "typed, label",
+    [
+        ("the first one", "faq/pay_family"),
+        ("number 3", "faq/cost"),
+        ("the last one", "faq/cost"),
+        ("option 1", "faq/pay_family"),
+    ],
+)
 def test_an_offered_answer_can_be_chosen_by_its_place(typed, label):
     from bot.replies import chosen_by_place
+
     offered = list(did_you_mean(("faq/pay_family", "check_eligibility", "faq/cost")).buttons)
     assert chosen_by_place(typed, offered) == label
 
@@ -112,6 +133,7 @@ def test_an_offered_answer_can_be_chosen_by_its_place(typed, label):
 @pytest.mark.parametrize("typed", ["the second one", "first or second", "that one", "the fifth one"])
 def test_a_place_that_is_not_an_answer_or_is_unclear_chooses_nothing(typed):
     from bot.replies import chosen_by_place
+
     offered = list(did_you_mean(("faq/pay_family", "check_eligibility", "faq/cost")).buttons)
     assert chosen_by_place(typed, offered) is None
 
@@ -119,6 +141,7 @@ def test_a_place_that_is_not_an_answer_or_is_unclear_chooses_nothing(typed):
 def test_something_else_says_it_could_not_answer_with_999_and_nhs_111():
     import datetime as dt
     from bot.replies import topic_replies
+
     now = dt.datetime(2026, 11, 25, 11, tzinfo=dt.timezone.utc)
     for area in (get_area("kent-and-medway"), None):
         first = topic_replies("something_else", area, now)[0]

@@ -12,6 +12,7 @@ into one half: within each category, sources in the order of a hash of their add
 half with fewer messages so far. Writes tuning.jsonl and heldout.jsonl. The held-out half is
 frozen: tests/safety/test_crisis_corpus.py checks its SHA-256.
 """
+
 import collections
 import hashlib
 import json

@@ -7,6 +7,7 @@ tests/understanding/test_real_world.py. Whole sources go to one half (a page's q
 wording), chosen by a hash of the source, so the split can be repeated exactly. Duplicates (same
 words after tests/understanding/near_duplicates.py) are kept once.
 """
+
 from __future__ import annotations
 
 import collections
@@ -41,15 +42,17 @@ def main() -> None:
             if key in seen:
                 continue
             seen.add(key)
-            item["gathered_by"] = path.stem[len("raw_"):]
+            item["gathered_by"] = path.stem[len("raw_") :]
             kept.append(item)
     halves = collections.defaultdict(list)
     for item in kept:
         h = int(hashlib.sha256(source_key(item["source"]).encode()).hexdigest()[:8], 16) % 100
         halves["real_test" if h < TEST_SHARE else "real_dev"].append(item)
     for name, items in halves.items():
-        (HERE / f"{name}.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-        print(name, len(items), "messages,", len({source_key(i['source']) for i in items}), "sources")
+        (HERE / f"{name}.jsonl").write_text(
+            "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
+        )
+        print(name, len(items), "messages,", len({source_key(i["source"]) for i in items}), "sources")
 
 
 if __name__ == "__main__":

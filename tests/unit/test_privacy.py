@@ -1,7 +1,8 @@
 """Masking obvious personal data in feedback comments: a table of messages with and without it."""
+
 import pytest
 
-from bot.insight.mask import MAX_LENGTH, mask
+from bot.privacy import MAX_LENGTH, mask
 
 WITH = [
     ("call me on 07700 900123 please", "call me on [phone] please"),

@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -40,8 +41,13 @@ def upgrade() -> None:
     op.create_table(
         "intake_outbox",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("record_id", sa.String(32), sa.ForeignKey("intake_records.id", ondelete="CASCADE"),
-                  nullable=False, unique=True),
+        sa.Column(
+            "record_id",
+            sa.String(32),
+            sa.ForeignKey("intake_records.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        ),
         sa.Column("area", sa.String(64), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),

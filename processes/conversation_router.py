@@ -15,7 +15,14 @@ Production needs no router: its servers share PostgreSQL and Redis, and nginx sp
 Requests and answers are read whole and passed on with their own headers, minus the ones that
 describe a single connection. Nothing is logged but counts and failure kinds: bodies hold what
 people typed.
+
+Limits, so a flood cannot take the router down: only a well-formed conversation id is
+remembered (bot/conversation_ids.py), at most MAX_CONVERSATIONS of them (a new one beyond that
+gets 503 and is not forwarded), at most MAX_CLIENTS connections at once (more get 503), and a
+request must arrive whole within REQUEST_SECONDS. "End chat" (/webhooks/rest/forget) also makes
+the router forget which server had the conversation.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,22 +36,41 @@ import socket
 import sys
 import time
 import zlib
-from urllib.parse import unquote_to_bytes
 
 import httptools
 import yaml
 
+from bot import conversation_ids
 from bot.chat_request import MAX_BODY_BYTES, Refusal
-from bot.expiring_map import ExpiringMap, conversation_idle_minutes
+from bot.expiring_map import ExpiringMap, Full, conversation_idle_minutes
+from bot.storage.crypto import KeyMissing
 
 logger = logging.getLogger("phb.router")
 
 # Headers about one connection, not the message: each side of the router sets its own.
-HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"te",
-                        b"trailer", b"upgrade", b"content-length", b"expect"})
-CONVERSATION_PATH = re.compile(rb"^/conversations/([^/?#]+)")
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-connection",
+        b"transfer-encoding",
+        b"te",
+        b"trailer",
+        b"upgrade",
+        b"content-length",
+        b"expect",
+    }
+)
+CONVERSATION_PATH = re.compile(rb"^/conversations/([0-9a-f]{32}|[0-9a-f]{64})(?:[/?#]|$)")
+FORGET_PATH = b"/webhooks/rest/forget"
 # A client connection with no request for this long is closed, as Sanic does.
 CLIENT_IDLE_SECONDS = 5.0
+# A request that has begun must arrive whole this soon (a client trickling bytes holds nothing).
+REQUEST_SECONDS = 30.0
+# Conversations whose server is remembered, and client connections at once (the servers behind
+# serve far fewer: these only bound the router's own memory).
+MAX_CONVERSATIONS = 20000
+MAX_CLIENTS = 1000
 # A kept server connection is reused only this soon: Sanic closes idle ones after 5 s.
 SERVER_IDLE_SECONDS = 2.0
 # Rasa waits up to 300 s for a slow action; the router waits a little longer than that.
@@ -63,29 +89,45 @@ class BadMessage(Exception):
 
 
 def conversation_of(path: bytes, body: bytes) -> str | None:
-    """The id of the conversation a request is about, if it names one."""
+    """The id of the conversation a request is about, if it names a well-formed one (anything
+    else goes to the first server, which refuses it, and is never remembered)."""
     match = CONVERSATION_PATH.match(path)
     if match:
-        return unquote_to_bytes(match.group(1)).decode("utf-8", "surrogateescape")
+        return match.group(1).decode()
     if body:
         try:
             sender = json.loads(body).get("sender")
         except (ValueError, AttributeError):  # not JSON, or not an object: the channel refuses it
             return None
-        if isinstance(sender, str):
+        if conversation_ids.is_sender(sender):
             return sender
     return None
+
+
+def _as_stored(conversation: str | None) -> str | None:
+    """Conversations are remembered by the id Rasa keeps (bot/conversation_ids.py), so a message
+    and Rasa's API paths for the same conversation reach the same server, and the router's memory
+    holds no id that could be used on the webhook."""
+    if conversation_ids.is_sender(conversation):
+        try:
+            return conversation_ids.stored_id(conversation)
+        except KeyMissing:
+            return conversation
+    return conversation
 
 
 class Assigner:
     """Which server has each conversation: a new one goes to the server with the fewest requests
     in hand (the first of those its id's crc32 picks); a known one to the server that has it."""
 
-    def __init__(self, servers: int, idle_seconds: float, clock=time.monotonic):
+    def __init__(
+        self, servers: int, idle_seconds: float, clock=time.monotonic, max_conversations: int = MAX_CONVERSATIONS
+    ):
         self.busy = [0] * servers
-        self.owners: ExpiringMap[int] = ExpiringMap(idle_seconds, clock=clock)
+        self.owners: ExpiringMap[int] = ExpiringMap(idle_seconds, clock=clock, max_entries=max_conversations)
 
     def server_for(self, conversation: str | None) -> int:
+        """The server's index; raises Full for a new conversation when MAX_CONVERSATIONS are kept."""
         if conversation is None or len(self.busy) == 1:
             return 0
         owner = self.owners.get(conversation)
@@ -151,8 +193,19 @@ class Gate:
 class _Message:
     """One HTTP message as the parser reads it."""
 
-    __slots__ = ("url", "status", "reason", "headers", "body", "headers_done", "keep_alive", "method",
-                 "too_large", "expects_continue", "length_known")
+    __slots__ = (
+        "url",
+        "status",
+        "reason",
+        "headers",
+        "body",
+        "headers_done",
+        "keep_alive",
+        "method",
+        "too_large",
+        "expects_continue",
+        "length_known",
+    )
 
     def __init__(self):
         self.url = b""
@@ -235,15 +288,18 @@ def _head(first_line: bytes, headers, body_length: int | None, keep_alive: bool)
 
 def _json_answer(status: int, reason: str, body: dict, keep_alive: bool = False) -> bytes:
     data = json.dumps(body).encode()
-    head = _head(f"HTTP/1.1 {status} {reason}".encode(), [(b"Content-Type", b"application/json")], len(data),
-                 keep_alive)
+    head = _head(
+        f"HTTP/1.1 {status} {reason}".encode(), [(b"Content-Type", b"application/json")], len(data), keep_alive
+    )
     return head + data
 
 
 # The REST channel's own refusal, for a body too large to pass on.
-TOO_LARGE = _json_answer(413, "Payload Too Large",
-                         Refusal(413, "too_large", f"The request is larger than {MAX_BODY_BYTES} bytes.").body())
+TOO_LARGE = _json_answer(
+    413, "Payload Too Large", Refusal(413, "too_large", f"The request is larger than {MAX_BODY_BYTES} bytes.").body()
+)
 UNAVAILABLE = {"error": "unavailable", "detail": "The assistant is starting or restarting. Please try again."}
+BUSY = {"error": "busy", "detail": "The assistant is too busy to start a new conversation. Please try again later."}
 
 
 class _ServerConnection:
@@ -256,14 +312,21 @@ class _ServerConnection:
 
 
 class Router:
-    def __init__(self, ports: list[int], host: str = "127.0.0.1", keep_minutes: float = 70.0,
-                 in_hand: int = IN_HAND, patience: float = PATIENCE_SECONDS):
+    def __init__(
+        self,
+        ports: list[int],
+        host: str = "127.0.0.1",
+        keep_minutes: float = 70.0,
+        in_hand: int = IN_HAND,
+        patience: float = PATIENCE_SECONDS,
+    ):
         self.ports = ports
         self.host = host
         self.assigner = Assigner(len(ports), keep_minutes * 60)
         self.gates = [Gate(in_hand, patience) for _ in ports]
         self._idle: list[list[_ServerConnection]] = [[] for _ in ports]
         self.counts = collections.Counter()
+        self.clients = 0
 
     async def _connection(self, index: int) -> _ServerConnection:
         pool = self._idle[index]
@@ -281,8 +344,13 @@ class Router:
 
     async def forward(self, request: _Message) -> bytes:
         """Pass one request to its server; returns the answer to send back, as bytes."""
-        conversation = conversation_of(request.url.split(b"?", 1)[0], bytes(request.body))
-        index = self.assigner.server_for(conversation)
+        path = request.url.split(b"?", 1)[0]
+        conversation = _as_stored(conversation_of(path, bytes(request.body)))
+        try:
+            index = self.assigner.server_for(conversation)
+        except Full:
+            self.counts["full"] += 1
+            return _json_answer(503, "Service Unavailable", BUSY, request.keep_alive)
         head = _head(request.method + b" " + request.url + b" HTTP/1.1", request.headers, len(request.body), True)
         # Only messages queue: health checks and the like go straight through.
         gate = self.gates[index] if conversation is not None else None
@@ -297,6 +365,8 @@ class Router:
                     gate.leave()
         finally:
             self.assigner.busy[index] -= 1
+            if path == FORGET_PATH and conversation is not None:
+                self.assigner.owners.pop(conversation)
 
     async def _pass_on(self, index: int, head: bytes, request: _Message) -> bytes:
         try:
@@ -306,8 +376,7 @@ class Router:
             return _json_answer(503, "Service Unavailable", UNAVAILABLE, request.keep_alive)
         try:
             server.writer.write(head + bytes(request.body))
-            answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"),
-                                            ANSWER_SECONDS)
+            answer = await asyncio.wait_for(self._read_answer(server, request.method == b"HEAD"), ANSWER_SECONDS)
         except (OSError, BadMessage, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
             server.close()
             self.counts[f"failed:{type(error).__name__}"] += 1
@@ -322,8 +391,9 @@ class Router:
         if request.method == b"HEAD":
             # No body, but the length the body would have.
             length = next((v for n, v in answer.headers if n.lower() == b"content-length"), None)
-            return _head(first, answer.headers, int(length) if length and length.strip().isdigit() else None,
-                         request.keep_alive)
+            return _head(
+                first, answer.headers, int(length) if length and length.strip().isdigit() else None, request.keep_alive
+            )
         return _head(first, answer.headers, len(answer.body), request.keep_alive) + bytes(answer.body)
 
     @staticmethod
@@ -345,6 +415,22 @@ class Router:
                 return reader.current
 
     async def serve_client(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter):
+        if self.clients >= MAX_CLIENTS:
+            self.counts["too_many_clients"] += 1
+            try:
+                client_writer.write(_json_answer(503, "Service Unavailable", BUSY))
+                await client_writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            client_writer.close()
+            return
+        self.clients += 1
+        try:
+            await self._serve_client(client_reader, client_writer)
+        finally:
+            self.clients -= 1
+
+    async def _serve_client(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter):
         sock = client_writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -352,6 +438,7 @@ class Router:
         continued = False
         try:
             while True:
+                began = None
                 while not reader.ready:
                     current = reader.current
                     if current.headers_done and current.too_large:
@@ -361,12 +448,19 @@ class Router:
                     if current.headers_done and current.expects_continue and not continued:
                         client_writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                         continued = True
+                    # Idle between requests for CLIENT_IDLE_SECONDS, or a request not whole
+                    # within REQUEST_SECONDS of its first byte: the connection is closed.
+                    wait = CLIENT_IDLE_SECONDS if began is None else began + REQUEST_SECONDS - time.monotonic()
                     try:
-                        data = await asyncio.wait_for(client_reader.read(65536), CLIENT_IDLE_SECONDS)
+                        data = await asyncio.wait_for(client_reader.read(65536), max(wait, 0.0))
                     except asyncio.TimeoutError:
+                        if began is not None:
+                            self.counts["request_too_slow"] += 1
                         return
                     if not data:
                         return
+                    if began is None:
+                        began = time.monotonic()
                     try:
                         reader.feed(data)
                     except BadMessage:

@@ -6,6 +6,7 @@
 Prints a table and writes, to DIR (default var/insight): a CSV of every figure, a PNG
 chart and a CSV of masked feedback comments. Counts from 1 to 4 are shown as "<5".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         facts = InsightStore().facts()  # all of them: a conversation's area may be known only from earlier
     except InsightUnavailable as err:
-        print(f"The database could not be read ({err}). Is DATABASE_URL right, and has "
-              "`phb-intake migrate` been run?", file=sys.stderr)
+        print(
+            f"The database could not be read ({err}). Is DATABASE_URL right, and has `phb-intake migrate` been run?",
+            file=sys.stderr,
+        )
         return 1
     built = report.build(facts, None if args.area == "all" else args.area, args.start, args.end)
     print(report.as_text(built), end="")

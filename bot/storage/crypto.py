@@ -5,6 +5,7 @@ holds one Fernet key, or several separated by commas to rotate keys (the first
 encrypts; any of them decrypts). `make run` makes a development key on first
 run and says that it is one.
 """
+
 from __future__ import annotations
 
 import functools

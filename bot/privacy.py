@@ -1,4 +1,5 @@
 """Mask obvious personal data in a free-text feedback comment before it is stored."""
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,43 @@ _PATTERNS = (
 )
 # "my name is jo bloggs": up to three words after words that introduce a name, stopping
 # at everyday words ("my name is Jo and it was good" keeps "and it was good").
-_NAMED = re.compile(r"\b(my name is|my name's|i am called|i'm called|im called|name:)\s+((?:[a-z'-]+\s*){1,3})",
-                    re.IGNORECASE)
+_NAMED = re.compile(
+    r"\b(my name is|my name's|i am called|i'm called|im called|name:)\s+((?:[a-z'-]+\s*){1,3})", re.IGNORECASE
+)
 # "call me Jo", "this is Jo Bloggs": only a capitalised name ("call me back", "this is great").
 # A name word may join parts with a hyphen or apostrophe: "Zebedee-Marker", "O'Neil", "McDonald".
 _NAME_WORD = r"[A-Z][A-Za-z]*(?:['’-][A-Za-z]+)*"
 _CAPITALISED = re.compile(rf"\b((?i:call me|this is|i am|i'm|from))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})")
-_NOT_NAMES = {"and", "but", "i", "it", "its", "it's", "was", "is", "the", "a", "an", "on", "at", "from", "please",
-              "thanks", "thank", "my", "so", "in", "for", "to", "with", "not", "very", "really", "just", "here"}
+_NOT_NAMES = {
+    "and",
+    "but",
+    "i",
+    "it",
+    "its",
+    "it's",
+    "was",
+    "is",
+    "the",
+    "a",
+    "an",
+    "on",
+    "at",
+    "from",
+    "please",
+    "thanks",
+    "thank",
+    "my",
+    "so",
+    "in",
+    "for",
+    "to",
+    "with",
+    "not",
+    "very",
+    "really",
+    "just",
+    "here",
+}
 MAX_LENGTH = 500
 
 
@@ -34,8 +64,9 @@ def mask(text: str) -> str:
     for label, pattern in _PATTERNS:
         masked = pattern.sub(label, masked)
     masked = _NAMED.sub(_mask_name, masked)
-    return _CAPITALISED.sub(lambda m: f"{m.group(1)} [name]" if m.group(2).lower() not in _NOT_NAMES else m.group(0),
-                            masked)
+    return _CAPITALISED.sub(
+        lambda m: f"{m.group(1)} [name]" if m.group(2).lower() not in _NOT_NAMES else m.group(0), masked
+    )
 
 
 def _mask_name(match: re.Match) -> str:
@@ -47,5 +78,5 @@ def _mask_name(match: re.Match) -> str:
         kept.append(word)
     if not kept:
         return match.group(0)
-    rest = " ".join(words[len(kept):])
+    rest = " ".join(words[len(kept) :])
     return f"{match.group(1)} [name]" + (f" {rest}" if rest else "") + (" " if match.group(2).endswith(" ") else "")

@@ -1,9 +1,11 @@
-"""Alembic environment for the intake database (run through bot/intake/store.py)."""
+"""Alembic environment for the database (run through bot/storage/database.py)."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.intake.models import Base
-import bot.insight.models  # noqa: F401,E402 (registers the insight table on Base)
+import bot.insight.models  # noqa: F401 - registers its table on Base
+import bot.intake.models  # noqa: F401 - registers its tables on Base
+from bot.storage.database import Base
 
 config = context.config
 
@@ -19,8 +21,12 @@ def run() -> None:
 
 
 def _migrate(connection) -> None:
-    context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
