@@ -22,7 +22,7 @@ help:
 	@echo "make run    set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell  chat with the assistant in this terminal"
 	@echo "make test   set up, train if needed, run every quality gate and test"
-	@echo "make cluster  the production topology on loopback: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx"
+	@echo "make cluster  the production topology on loopback: PostgreSQL, Redis, 2 Rasa + 2 action servers, HAProxy"
 	@echo "make bench  latency, throughput and memory against Rasa's starter assistant (docs/benchmarks.md)"
 	@echo "make audit  check every pinned package against the advisory databases (needs to reach them)"
 

@@ -1,22 +1,64 @@
-"""Helpers shared by the actions: reading the area and sending replies."""
+"""What the actions share: a Rasa tracker as the guide engine's Turn, the engine's Decision as
+Rasa events, reading the area and sending replies."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from typing import Iterable, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.areas import Area, get_area, known_area_id, resolve_area
+from bot.guides.decision import Decision
+from bot.guides.guide import FORM
+from bot.guides.turn import Turn
 from bot.replies import Reply
 
 AREA_SLOT = "area"
-WIDGET_CLIENT = "phb-chat"  # widget/src/phb-chat.js sends metadata {"client": "phb-chat"}
+# The form's own step; any other action since the person's message means a rule answered it.
+_FORM_STEPS = ("action_listen", "action_extract_slots", FORM)
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _new_message(tracker: Tracker) -> bool:
+    """Whether the form runs straight after the person's message (not on coming back to the form
+    after a rule answered that message)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _FORM_STEPS:
+            return False
+    return False
+
+
+def turn_from(tracker: Tracker) -> Turn:
+    """The tracker as the guide engine sees it (bot/guides/turn.py)."""
+    return Turn(
+        message=tracker.latest_message or {},
+        slots=dict(tracker.slots),
+        active_form=(tracker.active_loop or {}).get("name"),
+        requested_slot=tracker.get_slot("requested_slot"),
+        new_message=_new_message(tracker),
+        sender_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel(),
+        now=utc_now(),
+    )
+
+
+def apply(decision: Decision, dispatcher: CollectingDispatcher) -> List[EventType]:
+    """Say what the engine decided, and return its slots and next step as Rasa events."""
+    send(dispatcher, decision.replies, with_progress=decision.progress)
+    events: List[EventType] = [SlotSet(name, value) for name, value in decision.slots.items()]
+    if decision.leave_form:
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    if decision.followup:
+        events.append(FollowupAction(decision.followup))
+    return events
 
 
 def area_from_message(tracker: Tracker) -> Area | None:
@@ -28,23 +70,9 @@ def area_from_message(tracker: Tracker) -> Area | None:
     return resolve_area(tracker.latest_message.get("text"))
 
 
-def stored_area(tracker: Tracker) -> Area | None:
-    """The area already known for this conversation (slot, else website metadata)."""
-    area_id = known_area_id(tracker.get_slot(AREA_SLOT))
-    if area_id is None:
-        metadata = tracker.latest_message.get("metadata") or {}
-        area_id = known_area_id(metadata.get("area"))
-    return get_area(area_id) if area_id else None
-
-
 def current_area(tracker: Tracker) -> Area | None:
-    """The area in use: named by the person, else sent by the website, else unknown."""
-    return area_from_message(tracker) or stored_area(tracker)
-
-
-def from_widget(tracker: Tracker) -> bool:
-    """The web widget says so in each message's metadata; it draws question progress as a bar."""
-    return (tracker.latest_message.get("metadata") or {}).get("client") == WIDGET_CLIENT
+    """The area in use: named by the person, else known for the conversation (slot, else website)."""
+    return area_from_message(tracker) or turn_from(tracker).area
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply], with_progress: bool = False) -> None:

@@ -1,5 +1,5 @@
-"""Ways to manage the money: the comparison, the wheelchair options, the direct payment
-guide, and the check that suggests which ways may suit (a guide run by actions/guide_form.py)."""
+"""Ways to manage the money: the comparison, the wheelchair options and the direct payment guide.
+The check that suggests which ways may suit is a guide (bot/guides/money/)."""
 
 from __future__ import annotations
 
@@ -10,41 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import send
-from actions.guide_base import Guide
-from bot.money_options import chosen, next_question, show_wheelchair_first, suggest, understand
-from bot.openings import money_answers
-from bot.money_options_replies import (
-    ask,
-    comparison,
-    direct_payment_guide,
-    not_understood,
-    result_replies,
-    say,
-    wheelchair_options,
-)
-
-ANSWERS = "money_answers"
-SUGGESTED = "money_suggested"
-PREFERRED = "money_preferred"
-WHEELCHAIR_SHOWN = "money_wheelchair_shown"
-
-
-def _result(answers: dict, tracker: Tracker) -> tuple:
-    return result_replies(answers), {SUGGESTED: list(suggest(answers).ways), PREFERRED: chosen(answers)}
-
-
-MONEY_OPTIONS = Guide(
-    id="money_check",
-    answers_slot=ANSWERS,
-    result_slots=(SUGGESTED, PREFERRED),
-    next_question=lambda answers, tracker: next_question(answers),
-    ask=lambda question, answers, tracker: ask(question, answers),
-    understand=lambda question, text, answers, tracker, is_question: understand(question, text, is_question),
-    not_understood=lambda tries, reading, answers: not_understood(tries),
-    say=say,
-    result=_result,
-    from_opening=money_answers,
-)
+from bot.guides.money import WHEELCHAIR_SHOWN
+from bot.money_options import show_wheelchair_first
+from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
 
 
 class ActionMoneyOptions(Action):

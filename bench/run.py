@@ -8,7 +8,7 @@
 3. Plays realistic conversations (bench/journeys.py) at each concurrency, ours then the starter,
    and reports p50/p95/p99 latency per message and messages per second, with ratios.
 4. With --profile, records 20 s of py-spy samples from our Rasa and action servers at 20 users.
-5. With --cluster, measures deploy/cluster.sh (two Rasa servers behind nginx, PostgreSQL, Redis)
+5. With --cluster, measures deploy/cluster.sh (two Rasa servers behind HAProxy, PostgreSQL, Redis)
    on the same machine at the same levels.
 6. With --stock, measures scripts/run.sh again with PHB_RASA_SPEEDUPS=off (stock Rasa, none of
    rasa_plugins/speedups.py) at the same levels: what the speed-ups are worth, in the same run.
@@ -158,7 +158,7 @@ class Ours:
 
 
 class Cluster:
-    """deploy/cluster.sh (`make cluster`: PostgreSQL, Redis, 2 Rasa servers, 2 action servers, nginx)
+    """deploy/cluster.sh (`make cluster`: PostgreSQL, Redis, 2 Rasa servers, 2 action servers, HAProxy)
     on free ports, with its files in `work` and its databases named `prefix`_*.
     Also used by tests/e2e/test_cluster.py."""
 
@@ -347,6 +347,22 @@ def table(rows) -> str:
     return "\n".join(lines)
 
 
+def beside_make_run(rows) -> str:
+    """The other topologies against `make run` ("ours") in the same run: issue 25 asks the cluster's
+    p95 at 20 at once to be within 25% of make run's."""
+    lines = ["| concurrent | assistant | msgs/s / make run's | p95 / make run's |", "| --- | --- | --- | --- |"]
+    for level in rows:
+        ours = level["ours"]
+        for label in ("stock", "cluster"):
+            if label in level:
+                r = level[label]
+                lines.append(
+                    f"| {r['concurrency']} | {label} | {r['msgs_per_s'] / ours['msgs_per_s']:.2f} | "
+                    f"{r['p95_ms'] / ours['p95_ms']:.2f} |"
+                )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def play_levels(report, label, url, levels, seconds) -> None:
     """Our journeys against `url` at each level, added to that level's row as `label`."""
     check_journeys(url, journeys.OURS, AREA)
@@ -435,7 +451,7 @@ def main(argv=None):
     parser.add_argument(
         "--cluster",
         action="store_true",
-        help="also measure deploy/cluster.sh (2 Rasa servers behind nginx, PostgreSQL, Redis)",
+        help="also measure deploy/cluster.sh (2 Rasa servers behind HAProxy, PostgreSQL, Redis)",
     )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
@@ -513,6 +529,8 @@ def main(argv=None):
         starter.wait(timeout=60)
     (OUT / "bench.json").write_text(json.dumps(report, indent=2))
     print("\n" + table(report["levels"]))
+    if args.stock or args.cluster:
+        print("\n" + beside_make_run(report["levels"]))
     print(f"\nResults: {(OUT / 'bench.json').relative_to(ROOT)}")
 
 

@@ -8,6 +8,7 @@ source page names its source; a value that is only a placeholder has
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import functools
 import pathlib
 import re
@@ -205,6 +206,15 @@ def areas_for_choice() -> list[Area]:
 def known_area_id(area_id: object) -> str | None:
     """Return area_id if it names a shipped area, else None (for untrusted metadata)."""
     return area_id if isinstance(area_id, str) and area_id in all_areas() else None
+
+
+def stored_area(slot_value: object, metadata: object) -> Area | None:
+    """The area already known for a conversation: its `area` slot, else the website's metadata
+    (untrusted, so only a shipped area's id counts)."""
+    area_id = known_area_id(slot_value)
+    if area_id is None and isinstance(metadata, Mapping):
+        area_id = known_area_id(metadata.get("area"))
+    return get_area(area_id) if area_id else None
 
 
 def resolve_area(text: str | None) -> Area | None:

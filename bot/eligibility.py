@@ -9,18 +9,15 @@ codes for why and what would settle any "don't know".
 
 from __future__ import annotations
 
-import functools
-import pathlib
 import re
 from dataclasses import dataclass, field
 
-import yaml
 
+from bot import wording
 from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.answers import understand as understand_answer
 from bot.areas import DEFAULT_AREA_ID, Area, all_areas, areas_for_choice, resolve_area
 
-CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "eligibility.yml"
 LOCAL_PREFIX = "local:"
 
 RIGHT_TO_HAVE = "right_to_have"
@@ -30,10 +27,8 @@ NOT_IN_KNOWN_GROUPS = "not_in_known_groups"
 S117_SECTIONS = {"s3", "s37", "s45a_47_48"}
 
 
-@functools.lru_cache(maxsize=1)
 def content() -> dict:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return wording.content("eligibility")
 
 
 # ---------------------------------------------------------------- the questions

@@ -16,6 +16,7 @@ from bot.eligibility import (
     options,
     progress,
 )
+from bot import wording
 from bot.replies import Reply, fill, team_contacts
 
 
@@ -43,12 +44,9 @@ def question_text(question: str, answers: dict, area: Area | None) -> str:
 def ask(question: str, answers: dict, area: Area | None) -> Reply:
     """The question, with its number and a button for each answer (and "I don't know")."""
     n, total = progress(answers, area)
-    text = content()["progress"].format(n=n, total=total) + "\n" + question_text(question, answers, area)
-    buttons = [{"title": o["label"], "payload": o["label"]} for o in options(question, area)]
-    if question != "area":
-        label = content()["dont_know_label"]
-        buttons.append({"title": label, "payload": label})
-    return Reply(text=text, buttons=tuple(buttons), progress=(n, total))
+    text = wording.progress_line(content(), n, total) + "\n" + question_text(question, answers, area)
+    extra = [] if question == "area" else [content()["dont_know_label"]]
+    return Reply(text=text, buttons=wording.option_buttons(options(question, area), *extra), progress=(n, total))
 
 
 def not_understood(failed_tries: int) -> Reply:
@@ -57,7 +55,7 @@ def not_understood(failed_tries: int) -> Reply:
 
 
 def say(key: str) -> Reply:
-    return Reply(text=" ".join(content()[key].split()))
+    return wording.say(content(), key)
 
 
 def explained(answers: dict, area: Area | None, outcome: str | None = None) -> tuple[str, list[str], list[str]]:
@@ -102,6 +100,6 @@ def result_replies(answers: dict, area: Area | None, now: dt.datetime) -> list[R
         closing.append(_fill(texts["other_support"], answers))
     replies.append(Reply(text=" ".join(closing)))
     replies += team_contacts(area, now)
-    buttons = tuple({"title": b, "payload": b} for b in texts["next_buttons"])
+    buttons = wording.buttons(texts["next_buttons"])
     replies.append(Reply(text=texts["next"], buttons=buttons))
     return replies

@@ -6,24 +6,18 @@ before it leaves the conversation's slots for the insight table.
 
 from __future__ import annotations
 
-import functools
-import pathlib
 
-import yaml
-
+from bot import wording
 from bot.answers import MAX_ANSWER_CHARS, Reading, choose, is_question_not_answer, norm
 from bot.privacy import mask
 from bot.replies import Reply
 
-CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "feedback.yml"
 DECLINED = "declined"
 NO_COMMENT = "none"
 
 
-@functools.lru_cache(maxsize=1)
 def content() -> dict:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return wording.content("feedback")
 
 
 def next_question(answers: dict) -> str | None:
@@ -64,14 +58,12 @@ def options() -> list[dict]:
 
 def ask(question: str) -> list[Reply]:
     spec = content()["questions"][question]
-    label = content()["no_thanks_label"]
-    buttons = [{"title": o["label"], "payload": o["label"]} for o in spec.get("options", [])]
-    buttons.append({"title": label, "payload": label})
-    return [Reply(text=" ".join(spec["text"].split()), buttons=tuple(buttons))]
+    buttons = wording.option_buttons(spec.get("options", []), content()["no_thanks_label"])
+    return [Reply(text=wording.plain(spec["text"]), buttons=buttons)]
 
 
 def say(key: str) -> Reply:
-    return Reply(text=" ".join(content()[key].split()))
+    return wording.say(content(), key)
 
 
 def not_understood(tries: int) -> Reply:

@@ -7,16 +7,13 @@ mix is possible, and the person agrees the way with their NHS team.
 
 from __future__ import annotations
 
-import functools
-import pathlib
 from dataclasses import dataclass
 
-import yaml
 
+from bot import wording
 from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.answers import understand as understand_answer
 
-CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "money_options.yml"
 
 WAYS = ("notional", "third_party", "direct_payment")
 WHEELCHAIR_WAYS = ("wc_notional", "wc_top_up", "wc_third_party")
@@ -25,10 +22,8 @@ WHEELCHAIR_QUESTIONS = ("wc_nhs_range", "wc_top_up", "wc_own_repairs")
 PREFERENCE_QUESTIONS = ("preferred", "wc_preferred")
 
 
-@functools.lru_cache(maxsize=1)
 def content() -> dict:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return wording.content("money_options")
 
 
 def is_wheelchair(answers: dict) -> bool:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from bot.money_options import PREFERENCE_QUESTIONS, WAYS, chosen, content, options, progress, suggest
+from bot import wording
 from bot.replies import Reply
 
 
 def _text(key: str, **values: str) -> str:
-    return " ".join(content()[key].format(**values).split())
+    return wording.plain(content()[key], **values)
 
 
 def say(key: str) -> Reply:
-    return Reply(text=_text(key))
+    return wording.say(content(), key)
 
 
-def _buttons(titles: list[str]) -> tuple:
-    return tuple({"title": t, "payload": t} for t in titles)
+_buttons = wording.buttons
 
 
 def _card(spec: dict, labels: dict) -> str:

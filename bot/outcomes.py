@@ -15,24 +15,20 @@ use, change, or ignore (their words win).
 from __future__ import annotations
 
 import functools
-import pathlib
 import re
 from dataclasses import dataclass, field
 
-import yaml
 
+from bot import wording
 from bot.answers import DONT_KNOW, Reading, choose, norm, says_dont_know
 from bot.outcome_analysis import analyse, nlp, patterns, rewrite
 
-CONTENT_FILE = pathlib.Path(__file__).resolve().parent.parent / "content" / "outcomes.yml"
 PLANNING = ("matters", "working", "different")
 NEW = "new:"  # an answer to a choice that is a typed outcome instead: "new:I will…"
 
 
-@functools.lru_cache(maxsize=1)
 def content() -> dict:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return wording.content("outcomes")
 
 
 @dataclass

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from bot.outcome_analysis import analyse, rewrite
 from bot.outcomes import content, finished_outcomes, kind_of, options, replay
+from bot import wording
 from bot.replies import Reply
 
 
 def _text(key: str, **values: str) -> str:
-    return " ".join(str(content()[key]).format(**values).split())
+    return wording.plain(content()[key], **values)
 
 
 def say(key: str) -> Reply:
-    return Reply(text=_text(key))
+    return wording.say(content(), key)
 
 
-def _buttons(titles: list[str]) -> tuple:
-    return tuple({"title": t, "payload": t} for t in titles)
+_buttons = wording.buttons
 
 
 def numbered(outcomes: list[str]) -> str:

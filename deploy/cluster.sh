@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make cluster`: the production topology on this machine, on loopback (docs/deployment.md):
 # PostgreSQL (conversations and intake records), Redis (conversation locks), two action
-# servers, two Rasa servers, nginx in front of both, and the relay. Ctrl-C stops it all.
+# servers, two Rasa servers, HAProxy in front of both (deploy/haproxy.cfg says why), and the relay.
+# Ctrl-C stops it all.
 #
-# Settings (environment): CLUSTER_PORT (nginx, 8000), RASA_PORTS ("5105 5106"),
+# Settings (environment): CLUSTER_PORT (the proxy, 8000), RASA_IN_HAND (messages one Rasa server
+# takes at once, 2; the rest queue in the proxy), RASA_PORTS ("5105 5106"),
 # ACTIONS_PORTS ("5155 5156"), ACTIONS_LB_PORT (5150), CLUSTER_DB_PREFIX (phb_cluster),
 # CLUSTER_DIR (var/cluster), LOG_DIR ($CLUSTER_DIR/logs), PHB_INTAKE_KEY, CORS_ORIGINS.
 set -uo pipefail
@@ -12,12 +14,14 @@ CLUSTER_PORT=${CLUSTER_PORT:-8000}
 read -ra rasa_ports <<< "${RASA_PORTS:-5105 5106}"
 read -ra actions_ports <<< "${ACTIONS_PORTS:-5155 5156}"
 ACTIONS_LB_PORT=${ACTIONS_LB_PORT:-5150}
-# The chat page and the widget's files (phb-widget serve), behind nginx like the rest.
+# As make run's router (processes/conversation_router.py IN_HAND): measured in docs/benchmarks.md.
+RASA_IN_HAND=${RASA_IN_HAND:-2}
+# The chat page and the widget's files (phb-widget serve), behind the proxy like the rest.
 CLUSTER_WIDGET_PORT=${CLUSTER_WIDGET_PORT:-5180}
 CLUSTER_DB_PREFIX=${CLUSTER_DB_PREFIX:-phb_cluster}
 CLUSTER_DIR=$(realpath -m "${CLUSTER_DIR:-var/cluster}")
 LOG_DIR=$(realpath -m "${LOG_DIR:-$CLUSTER_DIR/logs}")
-export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_WIDGET_PORT CLUSTER_DIR LOG_DIR
+export CLUSTER_PORT ACTIONS_LB_PORT CLUSTER_WIDGET_PORT CLUSTER_DIR LOG_DIR RASA_IN_HAND
 # The production layout never makes up a key for real people's details by itself.
 if [ -z "${PHB_INTAKE_KEY:-}" ] && [ "${PHB_ALLOW_DEVELOPMENT_KEY:-}" != "yes" ]; then
   echo "make cluster is the production layout: set PHB_INTAKE_KEY from your secret store" >&2
@@ -43,7 +47,7 @@ trap stop_all EXIT
 source scripts/serve.sh
 stop_with_parent
 
-command -v nginx >/dev/null || scripts/apt_install.sh nginx nginx || exit 1
+command -v haproxy >/dev/null || scripts/apt_install.sh haproxy HAProxy || exit 1
 scripts/postgres.sh running || started_postgres=1
 scripts/postgres.sh start >/dev/null || exit 1
 redis-cli -h 127.0.0.1 -p "${PHB_REDIS_PORT:-56379}" ping >/dev/null 2>&1 || started_redis=1
@@ -64,34 +68,36 @@ SQLTrackerStore.SQLEvent.__table__.create(sa.create_engine('$TRACKER_STORE_URL')
 
 read -ra cors <<< "${CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}"
 export SANIC_HOST=127.0.0.1
-RASA_UPSTREAMS="" ACTIONS_UPSTREAMS=""
+RASA_SERVERS="" ACTIONS_SERVERS=""
+newline=$'\n'
 for port in "${actions_ports[@]}"; do
   setsid .venv/bin/rasa run actions --actions actions --port "$port" >"$LOG_DIR/actions-$port.log" 2>&1 &
   pids+=($!)
-  ACTIONS_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
+  ACTIONS_SERVERS+="server actions-$port 127.0.0.1:$port check inter 2s fall 1 rise 1$newline    "
 done
 for port in "${rasa_ports[@]}"; do
   setsid "${rasa_limits[@]}" .venv/bin/rasa run --model models/phb.tar.gz --interface 127.0.0.1 --port "$port" \
     --response-timeout "$RASA_RESPONSE_SECONDS" --credentials credentials.yml --endpoints deploy/endpoints.yml --cors "${cors[@]}" >"$LOG_DIR/rasa-$port.log" 2>&1 &
   pids+=($!)
-  RASA_UPSTREAMS+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
+  RASA_SERVERS+="server rasa-$port 127.0.0.1:$port maxconn $RASA_IN_HAND check inter 2s fall 1 rise 1$newline    "
 done
-export RASA_UPSTREAMS ACTIONS_UPSTREAMS
-.venv/bin/python deploy/fill.py deploy/nginx.conf > "$CLUSTER_DIR/nginx.conf" || exit 1
-nginx -t -p "$CLUSTER_DIR" -c "$CLUSTER_DIR/nginx.conf" >"$LOG_DIR/nginx-check.log" 2>&1 \
-  || { cat "$LOG_DIR/nginx-check.log" >&2; exit 1; }
-nginx -p "$CLUSTER_DIR" -c "$CLUSTER_DIR/nginx.conf" -g "daemon off;" >"$LOG_DIR/nginx.log" 2>&1 &
+export RASA_SERVERS ACTIONS_SERVERS
+.venv/bin/python deploy/fill.py deploy/haproxy.cfg > "$CLUSTER_DIR/haproxy.cfg" || exit 1
+haproxy -c -q -f "$CLUSTER_DIR/haproxy.cfg" >"$LOG_DIR/proxy-check.log" 2>&1 \
+  || { cat "$LOG_DIR/proxy-check.log" >&2; exit 1; }
+# In the foreground (-db), so that Ctrl-C and stop_all reach it; its access lines on stdout.
+setsid haproxy -db -f "$CLUSTER_DIR/haproxy.cfg" >"$LOG_DIR/proxy-access.log" 2>"$LOG_DIR/proxy.log" &
 pids+=($!)
 setsid .venv/bin/phb-intake relay --interval "${RELAY_INTERVAL:-15}" >"$LOG_DIR/relay.log" 2>&1 &
 pids+=($!)
-# The chat page talks to Rasa through nginx; ICB sites allowed to frame it: PHB_FRAME_ANCESTORS
+# The chat page talks to Rasa through the proxy; ICB sites allowed to frame it: PHB_FRAME_ANCESTORS
 # (default: this cluster's own address). Its sessions are in this one process (docs/deployment.md).
 setsid .venv/bin/phb-widget serve --port "$CLUSTER_WIDGET_PORT" --server "http://127.0.0.1:$CLUSTER_PORT" \
   --frame-ancestors "${PHB_FRAME_ANCESTORS:-http://localhost:$CLUSTER_PORT http://127.0.0.1:$CLUSTER_PORT}" \
   >"$LOG_DIR/widget.log" 2>&1 &
 pids+=($!)
 
-echo "Starting the cluster: nginx on $CLUSTER_PORT, Rasa on ${rasa_ports[*]}, actions on ${actions_ports[*]}..."
+echo "Starting the cluster: HAProxy on $CLUSTER_PORT, Rasa on ${rasa_ports[*]}, actions on ${actions_ports[*]}..."
 all_up() {
   local port
   for port in "${rasa_ports[@]}"; do curl -fs "http://127.0.0.1:$port/" >/dev/null || return 1; done
@@ -103,7 +109,7 @@ ready_message() {
   cat <<MSG
 
 The cluster is ready.
-  Chat through nginx:  curl -s -X POST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
+  Chat through HAProxy:  curl -s -X POST http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook \\
                          -H 'Content-Type: application/json' \\
                          -d '{"sender": "'"\$(openssl rand -hex 16)"'", "message": "what is a personal health budget?"}'
   The chat page:       http://127.0.0.1:$CLUSTER_PORT/chat?area=kent-and-medway

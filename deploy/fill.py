@@ -1,5 +1,5 @@
 """Print a file with its ${NAME} settings filled in from the environment (deploy/cluster.sh uses it
-for nginx.conf, whose own $variables have no braces). A setting that is not set is an error."""
+for haproxy.cfg). A setting that is not set is an error."""
 
 import os
 import re

@@ -9,7 +9,7 @@ with the fewest requests in hand, and remembers which server has each conversati
 the servers keep it (PHB_TRACKER_IDLE_MINUTES, and 10 minutes more). Each server has at most
 IN_HAND messages in hand; the others queue in the router, in order, for up to PATIENCE_SECONDS
 (Gate). Anything else (health, CORS preflight) goes to the first server without queueing.
-Production needs no router: its servers share PostgreSQL and Redis, and nginx spreads the load
+Production needs no router: its servers share PostgreSQL and Redis, and HAProxy spreads the load
 (deploy/).
 
 Requests and answers are read whole and passed on with their own headers, minus the ones that

@@ -10,13 +10,11 @@ then comes back to the review.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import pathlib
 import re
 import secrets
 
-import yaml
 
+from bot import wording
 from bot.answers import (
     ASKED_WHY,
     DONT_KNOW,
@@ -31,7 +29,6 @@ from bot.answers import (
 from bot.areas import DEFAULT_AREA_ID, areas_for_choice, resolve_area
 from bot.intake import validate
 
-CONTENT_FILE = pathlib.Path(__file__).resolve().parents[2] / "content" / "intake.yml"
 
 AGREE, DECLINE, CONFIRM = "agree", "decline", "confirm"
 CHANGE_PREFIX = "change:"
@@ -50,10 +47,8 @@ OPTIONAL = {"date_of_birth", "nhs_number", "postcode", "best_time", "communicati
 REQUIRED = "required"
 
 
-@functools.lru_cache(maxsize=1)
 def content() -> dict:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return wording.content("intake")
 
 
 def spec(question: str) -> dict:

@@ -7,6 +7,7 @@ import datetime as dt
 from bot.areas import Area
 from bot.answers import ASKED_WHY, Reading
 from bot.intake.questions import LEFT_OUT, OPTIONAL, REQUIRED, content, next_question, options, progress, spec, summary
+from bot import wording
 from bot.intake.readable import Parts, part_name, sections
 from bot.messages import render
 from bot.replies import Reply, fill, team_contacts
@@ -28,7 +29,7 @@ def question_text(question: str, answers: dict) -> str:
 
 
 def _button(label: str) -> dict:
-    return {"title": label, "payload": label}
+    return wording.buttons([label])[0]
 
 
 def ask(question: str, answers: dict, area: Area, area_known: bool, parts: Parts | None = None) -> list[Reply]:
@@ -104,7 +105,7 @@ def _current(answers: dict) -> str | None:
 
 
 def say(key: str) -> Reply:
-    return Reply(text=" ".join(content()[key].split()))
+    return wording.say(content(), key)
 
 
 def _retention(area: Area) -> int:

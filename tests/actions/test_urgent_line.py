@@ -5,12 +5,12 @@ have been a crisis that the safety net missed."""
 import asyncio
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import turn_from
 from actions.fallback import ActionHandleMisunderstanding
-from actions.guide_base import TRIES
-from actions.guide_form import say_not_understood
-from actions.guides import GUIDES
+from bot.guides.engine import not_understood
+from bot.guides.guide import TRIES
+from bot.guides.registry import GUIDES
 from bot import outcomes_replies
 from bot.answers import ASKED_WHY, Reading
 from bot.intake import questions
@@ -41,10 +41,10 @@ def test_the_reasons_cover_every_guide_and_every_intake_error():
 @pytest.mark.parametrize("tries", [0, 1, 2, 5])
 @pytest.mark.parametrize("guide_id, reading", reasons())
 def test_every_guide_says_999_and_111_whenever_it_did_not_understand(guide_id, reading, tries):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(("nlu_fallback", "blorp"), slots={TRIES: tries})
-    say_not_understood(GUIDES[guide_id], dispatcher, tracker, reading, {})
-    text = dispatcher.messages[-1]["text"]
+    turn = turn_from(make_tracker(("nlu_fallback", "blorp"), slots={TRIES: tries}))
+    decision = not_understood(GUIDES[guide_id], turn, reading, {})
+    assert decision.slots == {TRIES: tries + 1}
+    text = decision.replies[-1].text
     assert text.endswith("\n" + URGENT)
     assert "999" in URGENT and "NHS 111" in URGENT
 

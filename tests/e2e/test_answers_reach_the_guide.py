@@ -12,8 +12,8 @@ import json
 import pytest
 import yaml
 
-from actions.guide_form import NEVER_AN_ANSWER
-from actions.intake import INTAKE
+from bot.guides.engine import NEVER_AN_ANSWER
+from bot.guides.intake import INTAKE
 from bot.answers import reads_as_a_question_in_own_words, says_go_back
 from bot.messages import all_messages
 from bot.intake.questions import says_why
@@ -112,7 +112,7 @@ def test_no_button_or_offered_word_is_taken_for_a_request(parse):
 
 
 # Free text in the guides that take people's own words (the outcomes coach, leaving details): the
-# guide owns the turn (issue 21, actions/guide_form.py owns_this_turn). Whatever the NLU made of a
+# guide owns the turn (issue 21, bot/guides/engine.py owns_this_turn). Whatever the NLU made of a
 # draft, it is tried as the answer; only stop, start again, go back, a crisis the safety net found,
 # or a message that reads as a question interrupts. A reading as a crisis by the model alone is taken
 # as the draft, with 999 and NHS 111 said. So none of these may be lost.

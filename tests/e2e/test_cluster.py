@@ -1,5 +1,5 @@
 """The production topology (deploy/cluster.sh): two Rasa servers and two action servers behind
-nginx, conversations in PostgreSQL, locks in Redis. 200 conversations go through nginx, 20 at a
+the proxy, conversations in PostgreSQL, locks in Redis. 200 conversations go through the proxy (HAProxy), 20 at a
 time, so that the messages of one conversation land on both Rasa servers; then every stored
 conversation is checked: all events there and in order, no message lost or answered twice, and no
 intake record duplicated."""
@@ -102,15 +102,15 @@ def play(url, journey, seed, messages=None):
     return {"sender": sender, "journey": journey, "sent": sent}
 
 
-def test_200_conversations_through_nginx_on_two_servers_lose_nothing_and_duplicate_nothing(cluster):
+def test_200_conversations_through_the_proxy_on_two_servers_lose_nothing_and_duplicate_nothing(cluster):
     rng = random.Random(2026)
     plan = [rng.choices(list(JOURNEYS), [5, 4, 1])[0] for _ in range(CONVERSATIONS)]
     with concurrent.futures.ThreadPoolExecutor(AT_ONCE) as pool:
         played = list(pool.map(lambda args: play(cluster["url"], *args), [(j, i) for i, j in enumerate(plan)]))
 
-    # Which Rasa server answered each message, from nginx's log (request ids only).
+    # Which Rasa server answered each message, from the proxy's access log (request ids only).
     upstream = {}
-    for line in (cluster["dir"] / "logs" / "nginx-access.log").read_text().splitlines():
+    for line in (cluster["dir"] / "logs" / "proxy-access.log").read_text().splitlines():
         _, request_id, status, address, _ = line.split(" ", 4)
         upstream[request_id] = address
     servers_per_conversation = [{upstream[r] for r, _, _ in c["sent"]} for c in played]
@@ -200,7 +200,7 @@ def _phb_intake(cluster, *args):
     return done.stdout
 
 
-def test_a_marker_intake_through_nginx_leaves_nothing_in_clear_and_erasure_leaves_nothing(cluster):
+def test_a_marker_intake_through_the_proxy_leaves_nothing_in_clear_and_erasure_leaves_nothing(cluster):
     """The issue's test of the production topology: what was typed, and the conversation id, are
     nowhere in any table, any Redis key or any log; erasure by reference and by conversation id
     leaves nothing of either conversation."""
@@ -238,9 +238,9 @@ def test_a_marker_intake_through_nginx_leaves_nothing_in_clear_and_erasure_leave
     assert _found(markers, cluster) == []
 
 
-def test_the_chat_page_works_through_nginx_with_its_framing_policy(cluster):
-    """Production serves the chat page (and the widget's files) behind the same nginx: a whole
-    exchange by form posts, its conversation on the two Rasa servers through nginx."""
+def test_the_chat_page_works_through_the_proxy_with_its_framing_policy(cluster):
+    """Production serves the chat page (and the widget's files) behind the same proxy: a whole
+    exchange by form posts, its conversation on the two Rasa servers through the proxy."""
     browser = requests.Session()
     page = browser.get(f"{cluster['url']}/chat?area={AREA}", timeout=90)
     assert page.status_code == 200 and 'data-state="chat"' in page.text and "phb-page__msg--bot" in page.text

@@ -16,3 +16,19 @@ def test_percentiles_and_rate_from_known_latencies():
 def test_one_message_is_every_percentile():
     summary = Result(1, 1.0, latencies=[0.2]).summary()
     assert summary["p50_ms"] == summary["p99_ms"] == 200.0
+
+
+def test_the_other_topologies_are_reported_as_ratios_to_make_run_in_the_same_run():
+    from bench.run import beside_make_run
+
+    rows = [
+        {
+            "ours": {"concurrency": 20, "msgs_per_s": 100.0, "p95_ms": 200.0},
+            "cluster": {"concurrency": 20, "msgs_per_s": 80.0, "p95_ms": 230.0},
+            "stock": {"concurrency": 20, "msgs_per_s": 50.0, "p95_ms": 400.0},
+            "starter": {"concurrency": 20, "msgs_per_s": 30.0, "p95_ms": 600.0},
+        }
+    ]
+    lines = beside_make_run(rows).splitlines()
+    assert lines[2:] == ["| 20 | stock | 0.50 | 2.00 |", "| 20 | cluster | 0.80 | 1.15 |"]
+    assert beside_make_run([{"ours": rows[0]["ours"], "starter": rows[0]["starter"]}]) == ""

@@ -1,21 +1,22 @@
-"""Asking how it went, as a guide run by actions/guide_form.py. Its rules are in bot/feedback.py."""
+"""Asking how it went, as a guide. Its rules and words are in bot/feedback.py."""
 
 from __future__ import annotations
 
-from actions.guide_base import Guide
 from bot import feedback
+from bot.guides.guide import Guide
+from bot.guides.turn import Turn
 
 ANSWERS = "feedback_answers"
 STATUS = "feedback_status"
 
 
-def _result(answers: dict, tracker) -> tuple:
+def _result(answers: dict, turn: Turn) -> tuple:
     replies, slots = feedback.result(answers)
     # The raw answers leave the slots; only the score code and the masked comment stay.
     return replies, {**slots, ANSWERS: {}}
 
 
-def _finished(tracker):
+def _finished(turn: Turn):
     # Asked once per conversation: a second goodbye just gets goodbye.
     return [feedback.say("goodbye")]
 
@@ -24,9 +25,9 @@ FEEDBACK = Guide(
     id="feedback",
     answers_slot=ANSWERS,
     result_slots=(STATUS,),
-    next_question=lambda answers, tracker: feedback.next_question(answers),
-    ask=lambda question, answers, tracker: feedback.ask(question),
-    understand=lambda question, text, answers, tracker, is_question: feedback.understand(question, text, is_question),
+    next_question=lambda answers, turn: feedback.next_question(answers),
+    ask=lambda question, answers, turn: feedback.ask(question),
+    understand=lambda question, text, answers, turn, is_question: feedback.understand(question, text, is_question),
     not_understood=lambda tries, reading, answers: feedback.not_understood(tries),
     say=feedback.say,
     result=_result,

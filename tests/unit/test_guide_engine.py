@@ -1,0 +1,108 @@
+"""The guide engine (bot/guides/engine.py) on plain Turn values, with no Rasa: what it says, which
+slots it sets and what runs next, for the steps every guide shares."""
+
+from bot.guides import engine
+from bot.guides.eligibility import ANSWERS, ELIGIBILITY, RESULT
+from bot.guides.guide import ANSWER, FORM, GUIDE, TRIES
+from bot.guides.intake import INTAKE
+from bot.guides.outcomes import OUTCOMES
+from bot.guides.turn import Turn
+from bot.messages import render
+
+AREA = {"area": "kent-and-medway"}
+
+
+def turn(text="", intent="nlu_fallback", confidence=0.9, slots=None, form=FORM, client=None, **message):
+    metadata = {"client": client} if client else {}
+    return Turn(
+        message={"text": text, "intent": {"name": intent, "confidence": confidence}, "metadata": metadata, **message},
+        slots={**AREA, **(slots or {})},
+        active_form=form,
+        requested_slot=ANSWER if form else None,
+    )
+
+
+def in_check(answers, **slots):
+    return {GUIDE: "eligibility", ANSWERS: answers, **slots}
+
+
+def test_a_new_check_starts_with_what_the_opening_said_and_clears_an_old_result():
+    opening = turn("My mum is 87 and gets continuing healthcare, could she have one?", "check_eligibility", form=None)
+    decision = engine.start(ELIGIBILITY, Turn(**{**opening.__dict__, "slots": {**AREA, RESULT: "likely"}}))
+    assert decision.slots[GUIDE] == "eligibility" and decision.slots[RESULT] is None
+    assert decision.slots[ANSWERS]["who_for"] == "carer" and decision.slots[ANSWERS]["age_group"] == "adult"
+    assert len(decision.replies) == 2 and decision.followup is None and not decision.leave_form
+
+
+def test_an_unfinished_check_is_resumed_not_restarted():
+    decision = engine.start(
+        ELIGIBILITY, turn("could I get one", "check_eligibility", form=None, slots=in_check({"who_for": "self"}))
+    )
+    assert decision.slots[GUIDE] == "eligibility" and ANSWERS not in decision.slots
+    assert [r.text for r in decision.replies] == [ELIGIBILITY.say("resume").text]
+
+
+def test_the_question_carries_progress_only_for_the_widget():
+    slots = in_check({})
+    assert engine.ask(turn(slots=slots, client="phb-chat")).progress is True
+    plain = engine.ask(turn(slots=slots))
+    assert plain.progress is False and plain.replies[0].buttons  # "Who are you asking for?" with its options
+
+
+def test_a_button_the_question_offered_is_the_answer_whatever_the_nlu_made_of_it():
+    slots = in_check({})
+    payload = engine.ask(turn(slots=slots)).replies[0].buttons[0]["payload"]
+    assert engine.extract(turn(payload, "start_again", slots=slots)) == {}  # never an answer
+    assert engine.extract(turn(payload, "greet", slots=slots)) == {ANSWER: payload}
+
+
+def test_an_unclear_answer_counts_a_try_and_always_ends_with_999_and_111():
+    decision = engine.validate(turn("blorp", slots=in_check({}, **{TRIES: 1})), "blorp")
+    assert decision.slots == {ANSWER: None, TRIES: 2}
+    assert decision.replies[-1].text.endswith(render("urgent_line"))
+
+
+def test_an_answer_is_kept_and_the_last_one_finishes_the_guide():
+    decision = engine.validate(turn("for my dad", slots=in_check({})), "for my dad")
+    assert decision.slots[ANSWERS] == {"who_for": "carer"} and decision.slots[TRIES] == 0
+    assert decision.slots[ANSWER] is None  # more to ask
+
+
+def test_a_question_in_the_middle_is_answered_and_the_guide_asks_again():
+    message = {"response_selector": {"faq": {"response": {"utter_action": "utter_faq/what_is_phb"}}}}
+    decision = engine.validate(turn("what is a phb?", "faq", slots=in_check({}), **message), "what is a phb?")
+    assert [r.response for r in decision.replies] == ["utter_faq/what_is_phb"] and decision.slots == {ANSWER: None}
+
+
+def test_go_back_forgets_the_last_answer_and_reopens_a_finished_guide():
+    decision = engine.go_back(
+        turn(
+            "go back",
+            "go_back",
+            form=None,
+            slots=in_check({"who_for": "self", "age_group": "adult"}, **{RESULT: "likely"}),
+        )
+    )
+    assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[RESULT] is None
+    assert decision.followup == FORM
+
+
+def test_a_name_the_model_alone_read_as_go_back_is_the_answer_in_a_guide_that_owns_the_turn():
+    answers = {"consent": "agree", "filled_by": "self"}
+    question = INTAKE.next_question(answers, turn(slots={GUIDE: "intake"}))
+    assert question == "name"
+    decision = engine.go_back(turn("Wei Zhang", "go_back", slots={GUIDE: "intake", "intake_answers": answers}))
+    assert decision.slots["intake_answers"]["name"] == "Wei Zhang" and decision.followup is None
+
+
+def test_stop_leaves_the_form_and_keeps_the_answers():
+    decision = engine.leave(turn("stop", "stop", slots=in_check({"who_for": "self"})), "stopped")
+    assert decision.leave_form and decision.slots == {} and decision.replies == [ELIGIBILITY.say("stopped")]
+
+
+def test_an_outcome_draft_is_the_guides_whatever_intent_the_model_gave_it():
+    slots = {GUIDE: "outcomes", "outcomes_answers": {}}
+    question = OUTCOMES.next_question({}, turn(slots=slots))
+    assert question is not None
+    draft = "I want to get out to the shops on my own"
+    assert engine.extract(turn(draft, "ask_money_options", slots=slots)) == {ANSWER: draft}
