@@ -86,3 +86,49 @@ def money_answers(text: str) -> dict:
     if _any(clean, c["wheelchair"]):
         answers["budget_for"] = "wheelchair"
     return answers
+
+
+def _alternatives(words) -> str:
+    # Longest first, so "a personal health budget" wins over "a budget"; spaces and hyphens alike.
+    return "|".join(
+        re.escape(w).replace(r"\ ", " ").replace(r"\-", "[ -]?") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _asks_for_one_patterns() -> tuple[re.Pattern, re.Pattern]:
+    c = content()["asks_for_one"]
+    asker, subject = _alternatives(c["askers"]), _alternatives(c["subjects"])
+    fillers = f"(?:(?:{_alternatives(c['fillers'])}) )*"
+    ending = f"(?: (?:{_alternatives(c['endings'])}))*"
+
+    def ask(objects: str) -> re.Pattern:
+        have = f"(?:{asker}) (?:{subject}) {fillers}(?:{_alternatives(c['verbs'])}) (?:{objects})"
+        eligible = (
+            f"(?:{asker}) (?:{subject}) {fillers}(?:{_alternatives(c['eligible_words'])})(?: (?:for|to) (?:{objects}))?"
+        )
+        not_after = "".join(f"(?<! {re.escape(w)})" for w in c["not_after"])
+        return re.compile(f"{not_after} (?:{have}|{eligible}){ending} $")
+
+    return ask(_alternatives(c["objects"])), ask(_alternatives(c["aftercare_objects"]))
+
+
+def asks_for_one(text: str) -> bool:
+    """Whether the message ends by asking if the person, or someone they describe, could have a
+    budget ("...can he have one?", "is she eligible?"), or after-care when it tells of a section."""
+    clean = norm(text)
+    budget, aftercare = _asks_for_one_patterns()
+    if budget.search(clean):
+        return True
+    return bool(aftercare.search(clean)) and _any(clean, content()["asks_for_one"]["aftercare_needs"])
+
+
+def starts_the_check(text: str, intent: str | None, topic: str | None, topic_confidence: float) -> bool:
+    """Whether a message the model read as `intent` (and, for an FAQ, `topic` at `topic_confidence`)
+    should start the eligibility check: it asks whether someone could have one, the model read it as
+    nothing that must win (a crisis, stop...), and not, with some confidence, as another FAQ topic."""
+    c = content()["asks_for_one"]
+    if intent not in c["from_intents"] or not asks_for_one(text):
+        return False
+    other_topic = topic is not None and topic not in c["check_topics"]
+    return not (other_topic and topic_confidence >= c["respect_topic_confidence"])

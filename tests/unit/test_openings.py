@@ -4,6 +4,7 @@ import pytest
 
 from bot.areas import get_area
 from bot.eligibility import RIGHT_TO_HAVE, assess, next_question
+from bot import openings
 from bot.openings import eligibility_answers, money_answers
 
 KENT = get_area("kent-and-medway")
@@ -73,3 +74,46 @@ def test_an_opening_that_makes_a_right_clear_still_asks_the_area_first_then_give
 def test_the_money_check_knows_a_wheelchair_opening():
     assert money_answers("which way is best for my wheelchair budget") == {"budget_for": "wheelchair"}
     assert money_answers("which way of managing the money suits me") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son is 10 with complex health needs, can he have one?",
+        "My mum gets CHC at home. Could she still get one?",
+        "I have COPD and a carer twice a day, would I be able to get a personal health budget?",
+        "my dad has dementia, is he eligible?",
+        "Am I entitled to one?",
+        "my husband was detained under section 3, does he get aftercare please",
+    ],
+)
+def test_a_message_ending_by_asking_whether_someone_could_have_one_starts_the_check(text):
+    assert openings.asks_for_one(text)
+    assert openings.starts_the_check(text, "faq", "who_can_have", 0.9)
+    assert openings.starts_the_check(text, "faq", "pay_family", 0.2)  # a topic the model is unsure of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I get one if I have savings",  # the question is about savings
+        "what can a phb pay for",
+        "I want to be able to get one",
+        "could I get a direct payment",
+        "do I get aftercare",  # no section told: the FAQ answer
+        "can a 10 year old have one",  # about children in general
+        "How do I get a personal budget",  # how to start
+        "where can i get one",
+    ],
+)
+def test_other_questions_keep_their_own_answer(text):
+    assert not openings.asks_for_one(text)
+
+
+def test_the_model_keeps_a_confident_other_topic_and_anything_that_must_win():
+    text = "if my mum moves to a care home can she still get one"
+    assert openings.asks_for_one(text)
+    assert not openings.starts_the_check(text, "faq", "care_homes", 0.7)
+    assert openings.starts_the_check(text, "faq", "care_homes", 0.3)
+    for intent in ("crisis", "stop", "go_back", "start_intake"):
+        assert not openings.starts_the_check("can he have one", intent, None, 0.0)
