@@ -33,11 +33,14 @@ def test_a_conversation_on_cornwalls_website(servers):
         assert number in crisis
 
     # The conversation carries on after the crisis message. "What is a notional budget?" is in the
-    # frozen real-world set, never trained on: the assistant is not sure, says so, and offers it.
+    # frozen real-world set, never trained on: the assistant answers it, or says it is not sure and
+    # offers that answer first (which of the two depends on the trained model; both are right).
     replies = chat.say("what is a notional budget")
     offered = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
-    assert "Notional budgets" in offered, offered
-    assert "no money changes hands" in text_of(chat.say(offered["Notional budgets"]))
+    if "no money changes hands" not in text_of(replies):
+        assert list(offered)[0] == "Notional budgets", offered
+        replies = chat.say(offered["Notional budgets"])
+    assert "no money changes hands" in text_of(replies)
 
 
 def test_the_assistant_asks_for_the_area_when_it_needs_it(servers):
