@@ -130,5 +130,7 @@ def starts_the_check(text: str, intent: str | None, topic: str | None, topic_con
     c = content()["asks_for_one"]
     if intent not in c["from_intents"] or not asks_for_one(text):
         return False
-    other_topic = topic is not None and topic not in c["check_topics"]
+    # The FAQ topic counts only when the model read the message as an FAQ: for anything else the
+    # server does not run the answer ranking (rasa_plugins/nlu_reuse.py), so it must not decide.
+    other_topic = intent == "faq" and topic is not None and topic not in c["check_topics"]
     return not (other_topic and topic_confidence >= c["respect_topic_confidence"])

@@ -56,5 +56,10 @@ class CheckOpening(GraphComponent):
             # The check alone, as CrisisGuard does: the model's own ranking beneath it would let the
             # FallbackClassifier's ambiguity check turn it into "did you mean".
             message.set("intent_ranking", [top], add_to_output=True)
-            message.set(OUTPUT, {"model_intent": model_intent, "topic": topic}, add_to_output=True)
+            # The topic only where it counted (an FAQ reading; bot/openings.py starts_the_check).
+            message.set(
+                OUTPUT,
+                {"model_intent": model_intent, "topic": topic if model_intent == "faq" else None},
+                add_to_output=True,
+            )
         return messages

@@ -115,5 +115,7 @@ def test_the_model_keeps_a_confident_other_topic_and_anything_that_must_win():
     assert openings.asks_for_one(text)
     assert not openings.starts_the_check(text, "faq", "care_homes", 0.7)
     assert openings.starts_the_check(text, "faq", "care_homes", 0.3)
+    # The topic counts only for an FAQ reading: for other intents the server never ranks topics.
+    assert openings.starts_the_check(text, "answer", "care_homes", 0.7)
     for intent in ("crisis", "stop", "go_back", "start_intake"):
         assert not openings.starts_the_check("can he have one", intent, None, 0.0)
