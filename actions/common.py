@@ -10,13 +10,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.areas import Area, get_area, known_area_id, resolve_area
+from bot.areas import Area, get_area, known_area_id, resolve_area, stored_area
 from bot.guides.decision import Decision
 from bot.guides.guide import FORM
-from bot.guides.turn import Turn
+from bot.guides.turn import AREA_SLOT, Turn
 from bot.replies import Reply
 
-AREA_SLOT = "area"
 # The form's own step; any other action since the person's message means a rule answered it.
 _FORM_STEPS = ("action_listen", "action_extract_slots", FORM)
 
@@ -72,7 +71,9 @@ def area_from_message(tracker: Tracker) -> Area | None:
 
 def current_area(tracker: Tracker) -> Area | None:
     """The area in use: named by the person, else known for the conversation (slot, else website)."""
-    return area_from_message(tracker) or turn_from(tracker).area
+    return area_from_message(tracker) or stored_area(
+        tracker.get_slot(AREA_SLOT), tracker.latest_message.get("metadata")
+    )
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply], with_progress: bool = False) -> None:

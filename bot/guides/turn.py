@@ -12,6 +12,8 @@ from bot.areas import Area, stored_area
 # The web widget says so in each message's metadata (widget/src/phb-chat.js); it draws question
 # progress as a bar.
 WIDGET_CLIENT = "phb-chat"
+# The conversation's area (set by the website's metadata, the person, or a guide's area question).
+AREA_SLOT = "area"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Turn:
     @property
     def area(self) -> Area | None:
         """The area already known for this conversation (slot, else the website's metadata)."""
-        return stored_area(self.slot("area"), self.metadata)
+        return stored_area(self.slot(AREA_SLOT), self.metadata)
 
     @property
     def from_widget(self) -> bool:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from bot.eligibility import area_for, assess, next_question, understand
 from bot.eligibility_replies import ask, not_understood, result_replies, say
 from bot.guides.guide import Guide
-from bot.guides.turn import Turn
+from bot.guides.turn import AREA_SLOT, Turn
 from bot.openings import eligibility_answers
 
 ANSWERS = "eligibility_answers"
 RESULT = "eligibility_result"
 REASONS = "eligibility_reasons"
-AREA_SLOT = "area"
 
 
 def _area(answers: dict, turn: Turn):

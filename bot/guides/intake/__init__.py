@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from bot.areas import DEFAULT_AREA_ID, all_areas, get_area
 from bot.guides.guide import Guide
-from bot.guides.turn import Turn
+from bot.guides.turn import AREA_SLOT, Turn
 from bot.intake import questions
 from bot.intake.readable import Parts
 from bot.intake.record import build_record
@@ -21,7 +21,6 @@ ANSWERS = "intake_answers"
 STATUS = "intake_status"
 REFERENCE = "intake_reference"
 SENT = "sent"
-AREA_SLOT = "area"
 
 
 def _area(answers: dict, turn: Turn):
