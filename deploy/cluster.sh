@@ -71,7 +71,7 @@ export SANIC_HOST=127.0.0.1
 RASA_SERVERS="" ACTIONS_SERVERS=""
 newline=$'\n'
 for port in "${actions_ports[@]}"; do
-  setsid .venv/bin/rasa run actions --actions actions --port "$port" >"$LOG_DIR/actions-$port.log" 2>&1 &
+  PHB_WARM_UP=yes setsid .venv/bin/rasa run actions --actions actions --port "$port" >"$LOG_DIR/actions-$port.log" 2>&1 &
   pids+=($!)
   ACTIONS_SERVERS+="server actions-$port 127.0.0.1:$port check inter 2s fall 1 rise 1$newline    "
 done

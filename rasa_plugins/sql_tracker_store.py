@@ -14,26 +14,89 @@
   again. Both give the same events: those beyond the ones stored since the session began. Here
   they are found once, by the count, stored, and only then passed to the event broker, so the
   broker never hears of an event that was not stored.
+- **Kept between messages** (a speed-up, PHB_RASA_SPEEDUPS, rasa_plugins/switch.py): reading a
+  conversation whole (every row fetched, decrypted and replayed), counting it again on each save,
+  and a transaction of a round trip per row took a third of a cluster server's time at 20
+  conversations (docs/benchmarks.md, run O). So each server keeps the conversations it last read
+  or saved, as `make run`'s memory store does, marked by the sealed data of the last stored row
+  (unique to that row). A read is one statement: the rows from that one on. If it has gone (the
+  conversation was erased, purged or sealed again), or another server started a new session, the
+  conversation is read whole as before; rows another server added are decrypted and applied, as
+  Rasa's read would (stamped from the session's start). A save stores the events beyond those
+  the kept conversation had, without counting. (Every save, switch or not, stores its rows in
+  one INSERT on PostgreSQL, all or nothing by itself, instead of a transaction.) A
+  conversation changed but not saved (a message that failed half way) no longer matches what
+  was kept, so it is read whole. `tests/unit/test_tracker_stores.py` plays the same
+  conversations across two servers, on SQLite and PostgreSQL, against a server reading whole.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql.psycopg2 import EXECUTEMANY_VALUES
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import conversation_store
-from bot.storage.crypto import KeyMissing
+from bot.expiring_map import ExpiringMap, Full, conversation_idle_minutes
 from bot.intake.questions import content as intake_content
+from bot.storage.crypto import KeyMissing
 from rasa_plugins import store_guard
+from rasa_plugins.switch import require_checked_rasa, speedups_on
 
 logger = logging.getLogger(__name__)
 # What a fault is reduced to: its class name says what happened, and never carries a value.
 FAULTS = (SQLAlchemyError, KeyMissing, OSError)
+# At most this many conversations kept per server; beyond it a conversation is read whole each time.
+KEPT_CONVERSATIONS = 5000
+# A save's rows go in one INSERT (one round trip) up to this many; more go in a transaction.
+ROWS_IN_ONE_INSERT = 200
+
+
+@dataclass
+class _Kept:
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when it matched the stored conversation
+    # The sealed data of the conversation's last stored row: unique to that row (a fresh
+    # encryption each time), so it marks the place even if ids are given again (SQLite can).
+    last_data: str
+    # As Rasa's read: only rows stamped at or after the last session's start are in it.
+    session_start: Optional[float]
+
+
+def _sends_many_rows_as_one_insert(engine) -> bool:
+    """psycopg2 under SQLAlchemy 1.4 sends an executemany INSERT as one statement with many
+    VALUES (execute_values), up to its page size: all or nothing without a transaction."""
+    dialect = engine.dialect
+    return (
+        dialect.name == "postgresql"
+        and dialect.driver == "psycopg2"
+        and bool(dialect.executemany_mode & EXECUTEMANY_VALUES)
+        and (dialect.executemany_values_page_size or 0) >= ROWS_IN_ONE_INSERT
+    )
+
+
+def _one_statement_engine(engine):
+    """For a single read or insert, which is all or nothing by itself: no BEGIN and COMMIT
+    around it, so one round trip. PostgreSQL gets its own small pool of such connections (set
+    once, when each connects); elsewhere the setting is made for each use."""
+    if engine.dialect.name == "postgresql":
+        return sa.create_engine(
+            engine.url,
+            isolation_level="AUTOCOMMIT",
+            hide_parameters=True,
+            **create_engine_kwargs(engine.url),
+        )
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class PhbSQLTrackerStore(SQLTrackerStore):
@@ -45,11 +108,59 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         self.retention_hours = float(intake_content()["conversation_retention_hours"])
         self.purge_every = float(purge_every_minutes) * 60
         self._next_purge = 0.0
+        self._kept: Optional[ExpiringMap[_Kept]] = None
+        if speedups_on():
+            require_checked_rasa("Keeping conversations between messages (rasa_plugins/sql_tracker_store.py)")
+            self._kept = ExpiringMap(conversation_idle_minutes() * 60, max_entries=KEPT_CONVERSATIONS)
+        self._one_statement = _one_statement_engine(self.engine)
         store_guard.forget_with(self.forget)
 
     def _fault(self, doing: str, error: Exception) -> None:
         store_guard.note(type(error).__name__)
         logger.error("The conversation store could not %s: %s", doing, type(error).__name__)
+
+    def _keep(self, sender_id: str, tracker: DialogueStateTracker, last_data: str, session_start) -> None:
+        """Keeps `tracker`, which matches the stored conversation up to the row sealed as `last_data`."""
+        if self._kept is None:
+            return
+        try:
+            self._kept.put(sender_id, _Kept(tracker, len(tracker.events), last_data, session_start))
+        except Full:
+            pass  # read whole next time, as without the speed-up
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        kept = self._kept.pop(sender_id) if self._kept is not None else None
+        if kept is not None and len(kept.tracker.events) == kept.events:
+            try:
+                if self._caught_up(kept, sender_id):
+                    self._keep(sender_id, kept.tracker, kept.last_data, kept.session_start)
+                    return kept.tracker
+            except FAULTS as error:
+                self._fault("read a conversation", error)
+                return None
+        return await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+
+    def _caught_up(self, kept: _Kept, sender_id: str) -> bool:
+        """Applies the rows stored since `kept` was; False if it must be read whole instead."""
+        table = self.SQLEvent.__table__
+        mine = table.c.sender_id == sender_id
+        last = select(func.max(table.c.id)).where(mine, table.c.data == kept.last_data).scalar_subquery()
+        with self._one_statement.connect() as connection:
+            rows = connection.execute(
+                select(table.c.type_name, table.c.timestamp, table.c.data)
+                .where(mine, table.c.id >= last)
+                .order_by(table.c.id)
+            ).all()
+        if not rows:
+            return False  # the kept last row has gone: erased, purged or sealed again since
+        if any(row.type_name == SessionStarted.type_name for row in rows[1:]):
+            return False  # a read gives the last session only
+        start = kept.session_start
+        added = [row for row in rows[1:] if start is None or (row.timestamp is not None and row.timestamp >= start)]
+        for event in deserialise_events([conversation_store.unseal(row.data) for row in added]):
+            kept.tracker.update(event)
+        kept.last_data = rows[-1].data
+        return True
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         try:
@@ -61,33 +172,73 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             return None
         if not events or not self.domain:
             return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
+            self._keep(sender_id, tracker, rows[-1].data, max(starts) if starts else None)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        kept = self._kept.pop(tracker.sender_id) if self._kept is not None else None
+        if kept is not None and (kept.tracker is not tracker or len(tracker.events) < kept.events):
+            kept = None  # not the conversation it read: found by counting, as Rasa does
         if store_guard.failed():
             # The conversation could not be read for this message: saving what Rasa made
             # instead would add a new conversation's start to the stored one.
             return
         try:
-            with self.session_scope() as session:
-                new_events = list(self._additional_events(session, tracker))
-                for event in new_events:
-                    data = event.as_dict()
-                    session.add(
-                        self.SQLEvent(
-                            sender_id=tracker.sender_id,
-                            type_name=event.type_name,
-                            timestamp=data.get("timestamp"),
-                            data=conversation_store.seal(data),
-                        )
-                    )
-                session.commit()
+            if kept is not None:
+                stored = kept.events
+            else:
+                with self.session_scope() as session:
+                    stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            new_events = list(itertools.islice(tracker.events, stored, None))
+            rows = [self._row(tracker.sender_id, event) for event in new_events]
+            self._insert(rows)
         except FAULTS as error:
             self._fault("save a conversation", error)
             return
+        # What is stored is known if it was kept, or if nothing was stored before.
+        if kept is not None or (stored == 0 and rows):
+            last_data = rows[-1]["data"] if rows else kept.last_data
+            self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         self._purge_now_and_then()
+
+    def _insert(self, rows: list[dict]) -> None:
+        """Stores the rows all or none: in one INSERT statement where the driver sends them as one
+        (psycopg2), otherwise in one transaction."""
+        if not rows:
+            return
+        if len(rows) <= ROWS_IN_ONE_INSERT and _sends_many_rows_as_one_insert(self.engine):
+            with self._one_statement.connect() as connection:
+                connection.execute(self.SQLEvent.__table__.insert(), rows)
+            return
+        with self.engine.begin() as connection:
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
+
+    @staticmethod
+    def _row(sender_id: str, event) -> dict:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "data": conversation_store.seal(data),
+        }
+
+    def _keep_saved(self, tracker: DialogueStateTracker, new_events: list, last_data: str, session_start) -> None:
+        """Keeps what a read would now give: if a session began in this save, only the events
+        stamped from its start, as Rasa's read picks them."""
+        starts = [event.timestamp for event in new_events if isinstance(event, SessionStarted)]
+        if starts:
+            if not self.domain:
+                return
+            session_start = max(starts)
+            events = [event for event in tracker.events if event.timestamp >= session_start]
+            tracker = DialogueStateTracker.from_events(tracker.sender_id, events, slots=self.domain.slots)
+        self._keep(tracker.sender_id, tracker, last_data, session_start)
 
     async def keys(self) -> Iterable[str]:
         try:
@@ -98,6 +249,8 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     async def forget(self, sender_id: str) -> None:
         """Delete a conversation (the widget's "End chat"); raises if it cannot."""
+        if self._kept is not None:
+            self._kept.pop(sender_id)
         try:
             with self.engine.begin() as connection:
                 conversation_store.erase(connection, [sender_id])

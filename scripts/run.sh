@@ -47,7 +47,7 @@ fi
 
 # Each server runs in its own session, so Ctrl-C reaches only this script, which
 # then stops them: otherwise they die first and look like a crash.
-setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
+PHB_WARM_UP=yes setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
 # RASA_WORKERS Rasa servers (checked above); with several, the router (processes/conversation_router.py)
 # takes RASA_PORT and keeps each conversation on one server, which holds it in memory.

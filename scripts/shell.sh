@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p logs
 source scripts/intake_env.sh
-setsid .venv/bin/rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" >logs/actions.log 2>&1 &
+PHB_WARM_UP=yes setsid .venv/bin/rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" >logs/actions.log 2>&1 &
 pids=($!)
 stop_all() {
   trap - EXIT INT TERM HUP

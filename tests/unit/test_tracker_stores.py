@@ -8,6 +8,8 @@ import asyncio
 import pathlib
 import time
 
+import pytest
+
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import read_endpoint_config
@@ -149,3 +151,231 @@ def test_an_intake_database_error_never_carries_the_values(tmp_path):
         assert "no_such_table" in str(err) and "Zebedee" not in str(err)
     else:
         raise AssertionError("the query should have failed")
+
+
+# Kept conversations (the speed-up in rasa_plugins/sql_tracker_store.py): two servers share one
+# database; what each returns is what a server reading every row gives (the speed-up off: Rasa's
+# own query and rebuild).
+
+
+def _read_whole(monkeypatch, db):
+    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "off")
+    store = PhbSQLTrackerStore(DOMAIN, db=db)
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS")
+    assert store._kept is None
+    return store
+
+
+def _seen(tracker):
+    return None if tracker is None else ([unstamped(e.as_dict()) for e in tracker.events], tracker.get_slot("area"))
+
+
+def _stores(request, tmp_path, monkeypatch, count):
+    """`count` servers' stores on one database (SQLite, or PostgreSQL as in production), and one
+    that reads every row each time (the speed-up off)."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        make = lambda: PhbSQLTrackerStore(DOMAIN, host=url, dialect="postgresql")  # noqa: E731
+    else:
+        db = str(tmp_path / "shared.db")
+        make = lambda: PhbSQLTrackerStore(DOMAIN, db=db)  # noqa: E731
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    servers = [make() for _ in range(count)]
+    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "off")
+    whole = make()
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS")
+    assert whole._kept is None and all(s._kept is not None for s in servers)
+    return servers, whole
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_servers(request, tmp_path, monkeypatch):
+    return _stores(request, tmp_path, monkeypatch, 2)
+
+
+def test_two_servers_keeping_conversations_read_what_a_whole_read_gives(two_servers):
+    from tests.unit.tracker_replay import STEPS, turn
+
+    servers, whole = two_servers
+    # Rasa's steps (a new session among them), then more turns, each to the other server.
+    steps = STEPS + [turn(102 + i, f"more {i}") for i in range(3)]
+
+    async def run():
+        caught_up = 0
+        for i, events in enumerate(steps):
+            server = servers[i % 2]
+            tracker = await server.get_or_create_tracker("person")
+            for event in events:
+                tracker.update(event)
+            await server.save(tracker)
+            expected = _seen(await whole.retrieve("person"))
+            for reader in servers:
+                kept = reader._kept.get("person")
+                got = await reader.retrieve("person")
+                caught_up += kept is not None and got is kept.tracker
+                assert _seen(got) == expected, (i, reader is server)
+        return caught_up
+
+    # Most reads were of kept conversations, brought up to date with the other server's rows.
+    assert asyncio.run(run()) >= len(steps)
+
+
+def test_a_kept_conversation_is_neither_read_whole_nor_counted(monkeypatch, tmp_path):
+    from rasa.shared.core.events import UserUttered
+    from sqlalchemy import event
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+    asyncio.run(store.save(_tracker()))
+    statements = []
+    event.listen(store.engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
+
+    async def message(text):
+        tracker = await store.retrieve("a" * 64)
+        tracker.update(UserUttered(text))
+        await store.save(tracker)
+        return tracker
+
+    first = asyncio.run(message("one"))  # read whole (the first save was found by counting)
+    statements.clear()
+    second = asyncio.run(message("two"))
+    assert second is first
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # One statement for the rows from the kept one on (the last kept row found by its sealed data),
+    # one for the new rows; no count, and no whole read (Rasa's has the session-start subquery).
+    assert len(reads) == 1 and "events.id >= (SELECT max(events.id)" in reads[0]
+    assert not any("count(" in s.lower() or "session_start" in s for s in statements)
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 1
+    assert [
+        e.text for e in asyncio.run(_read_whole(monkeypatch, store.engine.url.database).retrieve("a" * 64)).events
+    ] == [
+        "Marker Zebedee Quill",
+        "one",
+        "two",
+    ]
+
+
+def test_a_conversation_erased_on_another_server_is_not_given_back_from_memory(monkeypatch, tmp_path):
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    db = str(tmp_path / "shared.db")
+    keeper, other = PhbSQLTrackerStore(DOMAIN, db=db), PhbSQLTrackerStore(DOMAIN, db=db)
+    asyncio.run(keeper.save(_tracker()))
+    assert asyncio.run(keeper.retrieve("a" * 64)) is not None and keeper._kept.get("a" * 64)
+    asyncio.run(other.forget("a" * 64))  # "End chat", or erasure, answered by the other server
+    assert asyncio.run(keeper.retrieve("a" * 64)) is None
+    # Forgotten, then started again under the same id on the other server: not mixed with the old.
+    asyncio.run(keeper.retrieve("a" * 64) if asyncio.run(keeper.save(_tracker())) is None else None)
+    assert keeper._kept.get("a" * 64)
+    asyncio.run(other.forget("a" * 64))
+    asyncio.run(other.save(_tracker(text="a new start")))
+    assert [e.text for e in asyncio.run(keeper.retrieve("a" * 64)).events] == ["a new start"]
+
+
+def test_a_message_that_failed_half_way_is_not_kept(monkeypatch, tmp_path):
+    from rasa.shared.core.events import UserUttered
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+    asyncio.run(store.save(_tracker()))
+    tracker = asyncio.run(store.retrieve("a" * 64))
+    tracker.update(UserUttered("never saved"))  # the message failed before Rasa saved it
+    again = asyncio.run(store.retrieve("a" * 64))
+    assert again is not tracker and [e.text for e in again.events] == ["Marker Zebedee Quill"]
+
+
+def test_a_failed_save_forgets_the_kept_conversation(monkeypatch, tmp_path):
+    from rasa.shared.core.events import UserUttered
+    from sqlalchemy import text
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+    asyncio.run(store.save(_tracker()))
+    tracker = asyncio.run(store.retrieve("a" * 64))
+    tracker.update(UserUttered("not stored"))
+    with store.engine.begin() as connection:
+        connection.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no'); END"))
+
+    async def save():
+        faults = store_guard.watch()
+        await store.save(tracker)
+        return faults
+
+    assert asyncio.run(save()) == ["IntegrityError"]
+    assert store._kept.get("a" * 64) is None
+    with store.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER refuse"))
+    assert [e.text for e in asyncio.run(store.retrieve("a" * 64)).events] == ["Marker Zebedee Quill"]
+
+
+def test_with_the_speed_ups_off_nothing_is_kept(monkeypatch, tmp_path):
+    store = _read_whole(monkeypatch, str(tmp_path / "ours.db"))
+    asyncio.run(store.save(_tracker()))
+    assert asyncio.run(store.retrieve("a" * 64)) is not asyncio.run(store.retrieve("a" * 64))
+
+
+def test_a_row_stamped_before_the_session_began_is_left_out_as_rasas_read_does(monkeypatch, tmp_path):
+    """Rasa reads the rows stamped at or after the last session's start; a server whose clock is
+    behind may store one stamped earlier. The kept conversation leaves it out too."""
+    from rasa.shared.core.events import UserUttered
+
+    from tests.unit.tracker_replay import session_start, turn
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    db = str(tmp_path / "shared.db")
+    keeper, behind = PhbSQLTrackerStore(DOMAIN, db=db), PhbSQLTrackerStore(DOMAIN, db=db)
+    whole = _read_whole(monkeypatch, db)
+
+    async def run():
+        tracker = await keeper.get_or_create_tracker("person")
+        for event in session_start(100) + turn(101, "hi"):
+            tracker.update(event)
+        await keeper.save(tracker)
+        kept = await keeper.retrieve("person")
+        assert keeper._kept.get("person").tracker is kept
+        late = await behind.retrieve("person")
+        late.update(UserUttered("stamped early", timestamp=50))
+        late.update(UserUttered("stamped later", timestamp=102))
+        await behind.save(late)
+        return await keeper.retrieve("person"), await whole.retrieve("person")
+
+    got, expected = asyncio.run(run())
+    assert _seen(got) == _seen(expected)
+    assert [e.text for e in got.events if isinstance(e, UserUttered)] == ["hi", "stamped later"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_save_is_stored_whole_or_not_at_all(dialect, request, tmp_path, monkeypatch):
+    """One save's rows go in one statement (PostgreSQL) or one transaction: a row the database
+    refuses leaves none of that save's rows, and the conversation reads as before it."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from sqlalchemy import text
+
+    request.param = dialect
+    (store,), whole = _stores(request, tmp_path, monkeypatch, 1)
+    asyncio.run(store.save(_tracker()))
+    tracker = asyncio.run(store.retrieve("a" * 64))
+    tracker.update(UserUttered("first of two"))
+    tracker.update(BotUttered("refused"))
+    refuse = {
+        "sqlite": [
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type_name = 'bot' "
+            "BEGIN SELECT RAISE(ABORT, 'no'); END"
+        ],
+        "postgresql": [
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN IF NEW.type_name = 'bot' THEN "
+            "RAISE EXCEPTION 'no'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse()",
+        ],
+    }[dialect]
+    with store.engine.begin() as connection:
+        for statement in refuse:
+            connection.execute(text(statement))
+
+    async def save():
+        faults = store_guard.watch()
+        await store.save(tracker)
+        return faults
+
+    assert len(asyncio.run(save())) == 1
+    assert [e.text for e in asyncio.run(whole.retrieve("a" * 64)).events] == ["Marker Zebedee Quill"]
+    assert [e.text for e in asyncio.run(store.retrieve("a" * 64)).events] == ["Marker Zebedee Quill"]
