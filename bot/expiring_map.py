@@ -84,6 +84,12 @@ class ExpiringMap(Generic[V]):
         entry = self._entries.pop(key, None)
         return None if entry is None else entry[1]
 
+    def pop_least_recent(self) -> Optional[V]:
+        """Forgets the entry used least recently: for a cache, where dropping one costs only time."""
+        if not self._entries:
+            return None
+        return self._entries.popitem(last=False)[1][1]
+
     def keys(self) -> Iterator[str]:
         self.forget_idle()
         return iter(list(self._entries))

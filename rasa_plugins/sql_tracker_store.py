@@ -56,8 +56,9 @@ from rasa_plugins.switch import require_checked_rasa, speedups_on
 logger = logging.getLogger(__name__)
 # What a fault is reduced to: its class name says what happened, and never carries a value.
 FAULTS = (SQLAlchemyError, KeyMissing, OSError)
-# At most this many conversations kept per server; beyond it a conversation is read whole each time.
-KEPT_CONVERSATIONS = 5000
+# At most this many conversations kept per server (the least recently used makes room for a new one,
+# and is read whole if it comes back), so memory stays bounded however busy the service is.
+KEPT_CONVERSATIONS = 2000
 # A save's rows go in one INSERT (one round trip) up to this many; more go in a transaction.
 ROWS_IN_ONE_INSERT = 200
 
@@ -87,8 +88,8 @@ def _sends_many_rows_as_one_insert(engine) -> bool:
 
 def _one_statement_engine(engine):
     """For a single read or insert, which is all or nothing by itself: no BEGIN and COMMIT
-    around it, so one round trip. PostgreSQL gets its own small pool of such connections (set
-    once, when each connects); elsewhere the setting is made for each use."""
+    around it, so one round trip. PostgreSQL gets its own pool of such connections (set once,
+    when each connects); elsewhere the setting is made for each use."""
     if engine.dialect.name == "postgresql":
         return sa.create_engine(
             engine.url,
@@ -123,10 +124,13 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         """Keeps `tracker`, which matches the stored conversation up to the row sealed as `last_data`."""
         if self._kept is None:
             return
+        kept = _Kept(tracker, len(tracker.events), last_data, session_start)
         try:
-            self._kept.put(sender_id, _Kept(tracker, len(tracker.events), last_data, session_start))
+            self._kept.put(sender_id, kept)
         except Full:
-            pass  # read whole next time, as without the speed-up
+            # The one used least recently makes room: it will be read whole if it comes back.
+            self._kept.pop_least_recent()
+            self._kept.put(sender_id, kept)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         kept = self._kept.pop(sender_id) if self._kept is not None else None

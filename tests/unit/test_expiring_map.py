@@ -53,3 +53,16 @@ def test_how_long_conversations_are_kept_comes_from_the_variable_then_the_config
     assert conversation_idle_minutes(90) == 90
     monkeypatch.setenv("PHB_TRACKER_IDLE_MINUTES", "1.5")
     assert conversation_idle_minutes(90) == 1.5
+
+
+def test_the_least_recently_used_entry_can_make_room():
+    clock = [0.0]
+    kept = ExpiringMap(60, clock=lambda: clock[0], max_entries=2)
+    kept.put("a", 1)
+    clock[0] = 1
+    kept.put("b", 2)
+    clock[0] = 2
+    assert kept.get("a") == 1  # "b" is now the least recently used
+    assert kept.pop_least_recent() == 2
+    assert list(kept.keys()) == ["a"]
+    assert kept.pop_least_recent() == 1 and kept.pop_least_recent() is None

@@ -379,3 +379,29 @@ def test_a_save_is_stored_whole_or_not_at_all(dialect, request, tmp_path, monkey
     assert len(asyncio.run(save())) == 1
     assert [e.text for e in asyncio.run(whole.retrieve("a" * 64)).events] == ["Marker Zebedee Quill"]
     assert [e.text for e in asyncio.run(store.retrieve("a" * 64)).events] == ["Marker Zebedee Quill"]
+
+
+def test_a_full_server_keeps_the_newest_and_reads_the_one_it_dropped_whole(monkeypatch, tmp_path):
+    from rasa.shared.core.events import UserUttered
+
+    from rasa_plugins import sql_tracker_store
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    monkeypatch.setattr(sql_tracker_store, "KEPT_CONVERSATIONS", 2)
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+
+    async def message(sender, text):
+        tracker = await store.get_or_create_tracker(sender)
+        tracker.update(UserUttered(text))
+        await store.save(tracker)
+
+    async def run():
+        for sender in ("1" * 64, "2" * 64, "3" * 64):
+            await message(sender, "first")
+            await message(sender, "second")
+        assert list(store._kept.keys()) == ["2" * 64, "3" * 64]  # the least recent made room
+        await message("1" * 64, "third")  # read whole, then kept again
+        return [e.text for e in (await store.retrieve("1" * 64)).events if isinstance(e, UserUttered)]
+
+    assert asyncio.run(run()) == ["first", "second", "third"]
+    assert len(store._kept) == 2
