@@ -118,6 +118,9 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     def _fault(self, doing: str, error: Exception) -> None:
         store_guard.note(type(error).__name__)
+        # The database may have gone away: the one-statement pool's connections may be dead too,
+        # though none of them failed yet. New ones are made when it is next used.
+        self._one_statement.dispose()
         logger.error("The conversation store could not %s: %s", doing, type(error).__name__)
 
     def _keep(self, sender_id: str, tracker: DialogueStateTracker, last_data: str, session_start) -> None:
