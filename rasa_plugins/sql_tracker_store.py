@@ -114,6 +114,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             require_checked_rasa("Keeping conversations between messages (rasa_plugins/sql_tracker_store.py)")
             self._kept = ExpiringMap(conversation_idle_minutes() * 60, max_entries=KEPT_CONVERSATIONS)
         self._one_statement = _one_statement_engine(self.engine)
+        self._one_insert_for_many = _sends_many_rows_as_one_insert(self.engine)
         store_guard.forget_with(self.forget)
 
     def _fault(self, doing: str, error: Exception) -> None:
@@ -206,7 +207,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             self._fault("save a conversation", error)
             return
         # What is stored is known if it was kept, or if nothing was stored before.
-        if kept is not None or (stored == 0 and rows):
+        if self._kept is not None and (kept is not None or (stored == 0 and rows)):
             last_data = rows[-1]["data"] if rows else kept.last_data
             self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None)
         if self.event_broker is not None:
@@ -218,7 +219,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         (psycopg2), otherwise in one transaction."""
         if not rows:
             return
-        if len(rows) <= ROWS_IN_ONE_INSERT and _sends_many_rows_as_one_insert(self.engine):
+        if len(rows) <= ROWS_IN_ONE_INSERT and self._one_insert_for_many:
             with self._one_statement.connect() as connection:
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
             return
