@@ -6,6 +6,10 @@ FAQs, which answer. Here they become one ranking of *labels* ("faq/pay_family",
 "check_eligibility"), a judgement (sure or not, by thresholds calibrated on the development
 set, docs/benchmarks.md), and up to three labels to offer as buttons when unsure.
 
+A second opinion comes from the training examples nearest in words (bot/neighbours.py, written to
+the parse as `neighbours` by nlu_components/example_neighbours.py): where it disagrees with the
+classifiers the assistant is not sure, and its likeliest labels join the "did you mean" buttons.
+
 Plain functions on Rasa's parse result (a dict), so the NLU component
 (nlu_components/unsure_topic.py), the fallback action and the measurement
 (tests/understanding/measure.py) all judge alike, and tests need no Rasa.
@@ -13,6 +17,7 @@ Plain functions on Rasa's parse result (a dict), so the NLU component
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 FAQ = "faq"
@@ -46,6 +51,10 @@ class Thresholds:
     intent_gap: float = 0.1
     answer: float = 0.5
     answer_gap: float = 0.1
+    # The second opinion: a topic or guide is sure only if it is among the nearest examples' first
+    # `agree` labels, or those are all weaker than `neighbour_floor`. 0 leaves it out.
+    agree: int = 0
+    neighbour_floor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ def _answers(parse: dict) -> list[tuple[str, float]]:
         for r in ranking
         if r.get("intent_response_key")
     ]
+
+
+def neighbours(parse: dict) -> list[tuple[str, float]]:
+    """The second opinion's labels, best first (empty when the model has none)."""
+    return [(r.get("name") or "", float(r.get("score") or 0.0)) for r in parse.get("neighbours") or [] if r.get("name")]
 
 
 def labels(parse: dict) -> list[tuple[str, float]]:
@@ -105,8 +119,22 @@ def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float
         sure = _sure(_answers(parse), thresholds.answer, thresholds.answer_gap)
     ranked = labels(parse)
     best = ranked[0][0] if ranked else None
-    offers = tuple(label for label, score in ranked if is_offerable(label) and score >= offer_floor)[:3]
-    return Judgement(sure=sure, best=best, offers=offers)
+    near = neighbours(parse)
+    if sure and thresholds.agree and best and is_offerable(best) and near and near[0][1] >= thresholds.neighbour_floor:
+        sure = best in {label for label, _ in near[: thresholds.agree]}
+    first = [label for label, score in ranked if is_offerable(label) and score >= offer_floor]
+    second = [label for label, _ in near if is_offerable(label)]
+    return Judgement(sure=sure, best=best, offers=_alternate(second, first, 3))
+
+
+def _alternate(first: list[str], second: list[str], most: int) -> tuple[str, ...]:
+    """The two opinions' labels taken in turn, each once: first[0], second[0], first[1]..."""
+    out: list[str] = []
+    for pair in itertools.zip_longest(first, second):
+        for label in pair:
+            if label and label not in out:
+                out.append(label)
+    return tuple(out[:most])
 
 
 def answer_label(parse: dict) -> str | None:

@@ -6,6 +6,10 @@ Rasa's FallbackClassifier (just before this) turns a low or ambiguous *intent* i
 does for the answer what the FallbackClassifier does for the intent, with thresholds calibrated
 on the development set (config.yml, docs/benchmarks.md). The fallback action then offers the
 likeliest answers as buttons (bot/understanding.py).
+
+It also weighs the second opinion (ExampleNeighbours, earlier in the pipeline) for every topic and
+guide: one the nearest training examples do not back is not sure either. Never for a crisis, nor for
+the eligibility check started by CheckOpening's rule, nor for the guides' own answers (yes, no, stop).
 """
 
 from __future__ import annotations
@@ -19,17 +23,22 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.understanding import FALLBACK, FAQ, Thresholds, judge
+from bot.understanding import FALLBACK, FAQ, Thresholds, is_offerable, judge
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class UnsureTopic(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.5, "ambiguity_threshold": 0.1}
+        return {"threshold": 0.5, "ambiguity_threshold": 0.1, "neighbours_agree": 0, "neighbours_floor": 0.0}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.thresholds = Thresholds(answer=config["threshold"], answer_gap=config["ambiguity_threshold"])
+        self.thresholds = Thresholds(
+            answer=config["threshold"],
+            answer_gap=config["ambiguity_threshold"],
+            agree=config["neighbours_agree"],
+            neighbour_floor=config["neighbours_floor"],
+        )
 
     @classmethod
     def create(
@@ -43,12 +52,16 @@ class UnsureTopic(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FAQ:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if intent != FAQ and not (self.thresholds.agree and is_offerable(intent or "")):
                 continue
+            if message.get("check_opening"):
+                continue  # the check's own rule decided (nlu_components/check_opening.py)
             parse = {
                 "intent": message.get(INTENT),
                 "intent_ranking": message.get("intent_ranking"),
                 "response_selector": message.get("response_selector"),
+                "neighbours": message.get("neighbours"),
             }
             if judge(parse, self.thresholds).sure:
                 continue

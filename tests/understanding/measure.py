@@ -36,9 +36,11 @@ CORPUS = HERE / "corpus"
 MODEL = ROOT / "models" / "phb.tar.gz"
 SETS = ("real_test", "real_dev")
 TARGET = {"reached": 0.92, "wrong": 0.03, "variants_reached": 0.85}
-# Measured for the shipped model (commit of this line; docs/benchmarks.md): reached 0.645, wrong 0.071,
-# variants reached 0.618. A change that makes any of them worse fails the build.
-FLOOR = {"reached": 0.64, "wrong": 0.075, "variants_reached": 0.61}
+# Measured for the shipped model with its second opinion (docs/benchmarks.md, 3 December): reached
+# 0.783, wrong 0.043, variants reached 0.772. The floor sits a few points below, because the same
+# training on another machine gives a slightly different model (README, known limits); a change that
+# makes any of them worse than this fails the build. Raised from 0.64 / 0.075 / 0.61.
+FLOOR = {"reached": 0.74, "wrong": 0.06, "variants_reached": 0.73}
 # Labels where "I didn't understand" is the right answer too: the message is not for us.
 NOT_FOR_US = {"out_of_scope"}
 

@@ -103,8 +103,9 @@ def test_the_gate_reads_the_test_half_only():
 
 def test_the_floor_never_sits_below_what_was_measured_nor_above_the_target():
     assert measure.FLOOR["reached"] <= measure.TARGET["reached"] and measure.FLOOR["wrong"] >= measure.TARGET["wrong"]
-    assert (measure.FLOOR["reached"], measure.FLOOR["wrong"], measure.FLOOR["variants_reached"]) >= (0.64, 0, 0.61)
-    assert measure.FLOOR["wrong"] <= 0.075
+    # A ratchet: never below the floor of 3 December (second opinion), nor looser on wrong answers.
+    assert measure.FLOOR["reached"] >= 0.74 and measure.FLOOR["variants_reached"] >= 0.73
+    assert measure.FLOOR["wrong"] <= 0.06
 
 
 def test_calibration_judges_with_the_thresholds_it_is_given():

@@ -1,0 +1,102 @@
+"""Adds a second opinion to each parse: the labels whose training examples are nearest in words.
+
+Trains bot.neighbours.ExampleIndex on the training examples (an FAQ example is labelled with its
+answer, "faq/pay_family"; any other with its intent) and writes `neighbours`, best first, to the
+parse. It changes no intent: UnsureTopic (later in the pipeline) and bot/understanding.py weigh it
+against the classifiers. The examples are stored in the model as JSON and indexed as it loads
+(a second or less), so nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.neighbours import Example, ExampleIndex
+
+OUTPUT = "neighbours"
+FILE = "examples.json"
+
+
+def _words(message: Message) -> str:
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    if not tokens:
+        return (message.get(TEXT) or "").lower()
+    return " ".join((getattr(t, "lemma", None) or t.text).lower() for t in tokens)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class ExampleNeighbours(GraphComponent):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [Tokenizer]
+
+    def __init__(
+        self, model_storage: ModelStorage, resource: Resource, examples: Optional[List[Example]] = None
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self._examples = examples or []
+        self._index = ExampleIndex(self._examples) if self._examples else None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ExampleNeighbours":
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [
+            Example(
+                words=_words(m),
+                text=(m.get(TEXT) or "").lower(),
+                label=m.get(INTENT_RESPONSE_KEY) or m.get(INTENT),
+            )
+            for m in training_data.intent_examples
+            if m.get(TEXT) and m.get(INTENT)
+        ]
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / FILE).write_text(json.dumps([e.__dict__ for e in examples]), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "ExampleNeighbours":
+        try:
+            with model_storage.read_from(resource) as directory:
+                rows = json.loads((directory / FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            # Untrained (for example `rasa train core` only): no second opinion, and judge goes on without one.
+            return cls(model_storage, resource)
+        return cls(model_storage, resource, [Example(**row) for row in rows])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._index is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            ranked = self._index.rank(_words(message), text.lower())
+            message.set(OUTPUT, [{"name": name, "score": score} for name, score in ranked], add_to_output=True)
+        return messages

@@ -1,0 +1,81 @@
+"""The second-opinion component (nlu_components/example_neighbours.py): trained, stored in the
+model, loaded again and run as Rasa runs it, on Rasa's own model storage."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tokenized():
+    import spacy
+    from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu_components.punctuation_free_tokenizer import PunctuationFreeSpacyTokenizer
+
+    nlp = spacy.load(ROOT / "nlp" / "en_phb_lookup")
+    tokenizer = PunctuationFreeSpacyTokenizer(PunctuationFreeSpacyTokenizer.get_default_config())
+
+    def make(text, **data):
+        message = Message({TEXT: text, **data})
+        message.set(SPACY_DOCS[TEXT], nlp(text))
+        message.set(TOKENS_NAMES[TEXT], tokenizer.tokenize(message, TEXT))
+        return message
+
+    return make
+
+
+def _component(tmp_path, cls_method, **kwargs):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from nlu_components.example_neighbours import ExampleNeighbours
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("neighbours")
+    context = ExecutionContext(GraphSchema({}), "test")
+    return getattr(ExampleNeighbours, cls_method)({}, storage, resource, context, **kwargs)
+
+
+def test_trained_stored_loaded_and_run(tmp_path, tokenized):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    examples = [
+        tokenized("will it affect my benefits", intent="faq", intent_response_key="faq/benefits"),
+        tokenized("does it change my universal credit", intent="faq", intent_response_key="faq/benefits"),
+        tokenized("can I pay my daughter to care for me", intent="faq", intent_response_key="faq/pay_family"),
+        tokenized("I want to talk to a person", intent="talk_to_person"),
+        tokenized("can I speak to someone", intent="talk_to_person"),
+    ]
+    _component(tmp_path, "create").train(TrainingData(examples))
+    loaded = _component(tmp_path, "load")
+
+    messages = [
+        tokenized("would my benefits go down?"),
+        tokenized("let me speak to a real person"),
+        tokenized("/affirm"),
+    ]
+    loaded.process(messages)
+
+    first = messages[0].get("neighbours")
+    assert first[0]["name"] == "faq/benefits" and first[0]["score"] > first[1]["score"]
+    assert messages[1].get("neighbours")[0]["name"] == "talk_to_person"
+    assert messages[2].get("neighbours") is None  # a button's payload is not words
+    # It changes no intent: UnsureTopic weighs it.
+    assert all(m.get("intent") is None for m in messages)
+    # And it is part of what the parse returns, so the fallback action and the guides can offer it.
+    assert "neighbours" in messages[0].as_dict(only_output_properties=True)
+
+
+def test_an_untrained_component_adds_nothing(tmp_path, tokenized):
+    loaded = _component(tmp_path, "load")
+    message = tokenized("will it affect my benefits")
+    loaded.process([message])
+    assert message.get("neighbours") is None
