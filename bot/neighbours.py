@@ -48,7 +48,8 @@ class ExampleIndex:
         self._taken = np.minimum(counts, nearest)
 
     def rank(self, words: str, text: str, top: int = TOP) -> list[tuple[str, float]]:
-        """The `top` labels whose nearest examples are closest, with their similarity (0 to 1)."""
+        """The `top` labels whose nearest examples are closest, with their similarity (0 to 1). A label
+        with nothing in common with the message is left out: no evidence is not an opinion."""
         similarity = (
             0.5 * (self._word_matrix @ self._words.transform([words]).T).toarray().ravel()
             + 0.5 * (self._letter_matrix @ self._letters.transform([text]).T).toarray().ravel()
@@ -57,5 +58,5 @@ class ExampleIndex:
         ordered = similarity[np.lexsort((-similarity, self._label_ids))]
         running = np.concatenate([[0.0], np.cumsum(ordered)])
         scores = (running[self._starts + self._taken] - running[self._starts]) / self._taken
-        best = np.argsort(-scores, kind="stable")[:top]
+        best = [i for i in np.argsort(-scores, kind="stable")[:top] if scores[i] > 0]
         return [(str(self._names[i]), round(float(scores[i]), 4)) for i in best]

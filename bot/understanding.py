@@ -42,6 +42,12 @@ OFFERABLE_INTENTS = frozenset(
 )
 
 
+# The second opinion's labels are offered only with some evidence: at least this similarity, and at
+# least this share of its best label's (chosen on the development half: no fewer answers reached).
+NEIGHBOUR_OFFER_FLOOR = 0.1
+NEIGHBOUR_OFFER_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Below `intent` (or within `intent_gap` of the runner-up) the intent is unsure; the same for
@@ -120,17 +126,21 @@ def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float
     ranked = labels(parse)
     best = ranked[0][0] if ranked else None
     near = neighbours(parse)
-    if sure and thresholds.agree and best and is_offerable(best) and near and near[0][1] >= thresholds.neighbour_floor:
+    # The check started by CheckOpening's rule is not second-guessed (nlu_components/check_opening.py).
+    weighed = thresholds.agree and best and is_offerable(best) and not parse.get("check_opening")
+    if sure and weighed and near and near[0][1] >= thresholds.neighbour_floor:
         sure = best in {label for label, _ in near[: thresholds.agree]}
-    first = [label for label, score in ranked if is_offerable(label) and score >= offer_floor]
-    second = [label for label, _ in near if is_offerable(label)]
-    return Judgement(sure=sure, best=best, offers=_alternate(second, first, 3))
+    classifiers = [label for label, score in ranked if is_offerable(label) and score >= offer_floor]
+    enough = max(NEIGHBOUR_OFFER_FLOOR, NEIGHBOUR_OFFER_SHARE * near[0][1]) if near else 1.0
+    second = [label for label, score in near if is_offerable(label) and score >= enough]
+    # The second opinion's first: it holds the right answer more often (docs/benchmarks.md).
+    return Judgement(sure=sure, best=best, offers=_in_turn(second, classifiers, 3))
 
 
-def _alternate(first: list[str], second: list[str], most: int) -> tuple[str, ...]:
-    """The two opinions' labels taken in turn, each once: first[0], second[0], first[1]..."""
+def _in_turn(leading: list[str], following: list[str], most: int) -> tuple[str, ...]:
+    """Two lists' labels taken in turn, each once: leading[0], following[0], leading[1]..."""
     out: list[str] = []
-    for pair in itertools.zip_longest(first, second):
+    for pair in itertools.zip_longest(leading, following):
         for label in pair:
             if label and label not in out:
                 out.append(label)

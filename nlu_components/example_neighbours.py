@@ -4,12 +4,14 @@ Trains bot.neighbours.ExampleIndex on the training examples (an FAQ example is l
 answer, "faq/pay_family"; any other with its intent) and writes `neighbours`, best first, to the
 parse. It changes no intent: UnsureTopic (later in the pipeline) and bot/understanding.py weigh it
 against the classifiers. The examples are stored in the model as JSON and indexed as it loads
-(a second or less), so nothing is pickled.
+(a second or less), so nothing is pickled. Everything that shapes what is stored is inside the
+class: Rasa's training cache knows a component by its class's source.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,17 +28,22 @@ from bot.neighbours import Example, ExampleIndex
 
 OUTPUT = "neighbours"
 FILE = "examples.json"
-
-
-def _words(message: Message) -> str:
-    tokens = message.get(TOKENS_NAMES[TEXT]) or []
-    if not tokens:
-        return (message.get(TEXT) or "").lower()
-    return " ".join((getattr(t, "lemma", None) or t.text).lower() for t in tokens)
+logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class ExampleNeighbours(GraphComponent):
+    # What is stored: one row per example with these keys. Change it and the version together.
+    FORMAT = {"version": 1, "keys": ["words", "text", "label"]}
+
+    @staticmethod
+    def words(message: Message) -> str:
+        """The message's lemmas, as the tokenizer made them (the same in training and in use)."""
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        if not tokens:
+            return (message.get(TEXT) or "").lower()
+        return " ".join((getattr(t, "lemma", None) or t.text).lower() for t in tokens)
+
     @classmethod
     def required_components(cls) -> List[type]:
         return [Tokenizer]
@@ -60,17 +67,13 @@ class ExampleNeighbours(GraphComponent):
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [
-            Example(
-                words=_words(m),
-                text=(m.get(TEXT) or "").lower(),
-                label=m.get(INTENT_RESPONSE_KEY) or m.get(INTENT),
-            )
+        rows = [
+            [self.words(m), (m.get(TEXT) or "").lower(), m.get(INTENT_RESPONSE_KEY) or m.get(INTENT)]
             for m in training_data.intent_examples
             if m.get(TEXT) and m.get(INTENT)
         ]
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / FILE).write_text(json.dumps([e.__dict__ for e in examples]), encoding="utf-8")
+            (directory / FILE).write_text(json.dumps({**self.FORMAT, "rows": rows}), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -84,11 +87,15 @@ class ExampleNeighbours(GraphComponent):
     ) -> "ExampleNeighbours":
         try:
             with model_storage.read_from(resource) as directory:
-                rows = json.loads((directory / FILE).read_text(encoding="utf-8"))
+                stored = json.loads((directory / FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError):
-            # Untrained (for example `rasa train core` only): no second opinion, and judge goes on without one.
+            # Not trained (`rasa train core` only). Said, because without it answers are surer.
+            logger.warning("ExampleNeighbours: the model has no examples; no second opinion is given.")
             return cls(model_storage, resource)
-        return cls(model_storage, resource, [Example(**row) for row in rows])
+        if {k: stored.get(k) for k in cls.FORMAT} != cls.FORMAT:
+            raise ValueError("ExampleNeighbours: the model's examples are in another format; train again.")
+        rows = [Example(**dict(zip(cls.FORMAT["keys"], row))) for row in stored["rows"]]
+        return cls(model_storage, resource, rows)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._index is None:
@@ -97,6 +104,6 @@ class ExampleNeighbours(GraphComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue
-            ranked = self._index.rank(_words(message), text.lower())
+            ranked = self._index.rank(self.words(message), text.lower())
             message.set(OUTPUT, [{"name": name, "score": score} for name, score in ranked], add_to_output=True)
         return messages

@@ -55,13 +55,12 @@ class UnsureTopic(GraphComponent):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if intent != FAQ and not (self.thresholds.agree and is_offerable(intent or "")):
                 continue
-            if message.get("check_opening"):
-                continue  # the check's own rule decided (nlu_components/check_opening.py)
             parse = {
                 "intent": message.get(INTENT),
                 "intent_ranking": message.get("intent_ranking"),
                 "response_selector": message.get("response_selector"),
                 "neighbours": message.get("neighbours"),
+                "check_opening": message.get("check_opening"),
             }
             if judge(parse, self.thresholds).sure:
                 continue

@@ -100,3 +100,36 @@ def test_a_date_that_does_not_exist_says_so(servers):
     for message in ["Yes, I agree", "Me, for myself", "Sam Testperson"]:
         chat.say(message)
     assert "That date doesn't exist" in text_of(chat.say("31/02/1950"))
+
+
+def _typed_payloads():
+    """Every button the assistant offers whose payload is words (sent through the NLU as typed)."""
+    import pathlib
+
+    import yaml
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            payload = node.get("payload")
+            if isinstance(payload, str) and not payload.startswith("/"):
+                found.append(payload)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    domain = yaml.safe_load((pathlib.Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+    walk(domain["responses"])
+    return sorted(set(found))
+
+
+def test_the_assistants_own_word_buttons_are_understood_at_once(servers):
+    """A button the assistant offers must never get "not sure" or "didn't understand" when pressed."""
+    payloads = _typed_payloads()
+    assert len(payloads) >= 10  # the menu, the check, the money guide, the coach
+    for payload in payloads:
+        text = text_of(Chat(servers["url"], area="kent-and-medway").say(payload))
+        assert "not sure what you're asking" not in text and "didn't understand" not in text, payload

@@ -8,11 +8,10 @@ the thresholds (bot/understanding.py Thresholds: the intent's, the FAQ answer's,
 second opinion of the nearest training examples must agree) and prints, for each, the share answered
 right at once, reached (right, or right among "did you mean"), and confidently wrong. The setting in
 config.yml (FallbackClassifier and UnsureTopic) is the one that reaches most on the real-world
-development half among those with at most 3% confidently wrong there (the target on the test half).
-If none has: among those within half a point of the fewest wrong, the one with the most right at once
-on the NLU development set (a clearly worded question should get its answer, not buttons). The
-intent's threshold stays at 0.5: it also decides the guides' "yes" and "no", which these sets do not
-measure (the end-to-end tests do). docs/benchmarks.md records the run.
+development half among those with at most 3% confidently wrong there (the target on the test half);
+if none has, the one with the fewest wrong (then the most reached). The intent's threshold stays
+at 0.5: it also decides the guides' "yes" and "no", which these sets do not measure (the end-to-end
+tests do). docs/benchmarks.md records the run.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from tests.understanding import measure
 from tests.understanding.variants import variants
 
 MAX_WRONG = 0.03
-NEAR_FEWEST = 0.005
 
 
 def dev_items() -> dict[str, list[tuple[str, dict]]]:

@@ -79,3 +79,15 @@ def test_an_untrained_component_adds_nothing(tmp_path, tokenized):
     message = tokenized("will it affect my benefits")
     loaded.process([message])
     assert message.get("neighbours") is None
+
+
+def test_a_model_with_examples_in_another_format_is_refused(tmp_path):
+    import json
+
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    with LocalModelStorage(tmp_path).write_to(Resource("neighbours")) as directory:
+        (directory / "examples.json").write_text(json.dumps({"version": 0, "rows": []}))
+    with pytest.raises(ValueError, match="train again"):
+        _component(tmp_path, "load")

@@ -154,6 +154,8 @@ def _with_neighbours(data, near):
 
 
 SECOND_OPINION = Thresholds(agree=3, neighbour_floor=0.3)
+# As shipped (config.yml, UnsureTopic): the classifiers' label must be the second opinion's first.
+SHIPPED = Thresholds(answer=0.9, answer_gap=0.0, agree=1, neighbour_floor=0.0)
 
 
 def test_a_sure_answer_the_nearest_examples_do_not_back_is_not_sure():
@@ -195,3 +197,32 @@ def test_without_the_setting_the_second_opinion_only_adds_offers():
     j = judge(p)
     assert j.sure
     assert j.offers == ("faq/benefits", "faq/what_is_phb", "faq/cost")  # affirm is never offered
+
+
+def test_as_shipped_the_second_opinions_first_label_must_be_the_answer():
+    sure = parse([("faq", 0.99)], [("faq/benefits", 0.95), ("faq/cost", 0.01)])
+    assert judge(_with_neighbours(dict(sure), [("faq/benefits", 0.5), ("faq/means_tested", 0.49)]), SHIPPED).sure
+    assert not judge(_with_neighbours(dict(sure), [("faq/means_tested", 0.5), ("faq/benefits", 0.49)]), SHIPPED).sure
+
+
+def test_as_shipped_a_guide_is_weighed_too_but_not_the_check_its_opening_rule_started():
+    guide = parse([("ask_money_options", 0.97), ("faq", 0.01)])
+    assert not judge(_with_neighbours(dict(guide), [("faq/direct_payment", 0.6)]), SHIPPED).sure
+    opening = _with_neighbours(parse([("check_eligibility", 1.0)]), [("faq/childrens_continuing_care", 0.6)])
+    opening["check_opening"] = {"model_intent": "faq", "topic": "childrens_continuing_care"}
+    assert judge(opening, SHIPPED).sure
+
+
+def test_no_second_opinion_overrules_nothing_and_offers_nothing():
+    # A message sharing no words with any example ("?", an emoji, a phone number) has no neighbours.
+    sure = parse([("faq", 0.99)], [("faq/benefits", 0.95), ("faq/cost", 0.01)])
+    j = judge(_with_neighbours(sure, []), SHIPPED)
+    assert j.sure and j.offers == ("faq/benefits",)
+
+
+def test_weak_second_opinion_labels_are_not_offered():
+    unsure = parse([("faq", 0.99)], [("faq/benefits", 0.5), ("faq/means_tested", 0.45)])
+    near = [("faq/respite", 0.6), ("faq/cost", 0.25), ("faq/top_up", 0.09)]
+    offers = judge(_with_neighbours(unsure, near), SHIPPED).offers
+    # 0.25 is under half of 0.6; 0.09 is under 0.1: only the second opinion's first is offered.
+    assert offers == ("faq/respite", "faq/benefits", "faq/means_tested")
