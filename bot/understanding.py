@@ -127,7 +127,7 @@ def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float
     best = ranked[0][0] if ranked else None
     near = neighbours(parse)
     # The check started by CheckOpening's rule is not second-guessed (nlu_components/check_opening.py).
-    weighed = thresholds.agree and best and is_offerable(best) and not parse.get("check_opening")
+    weighed = bool(thresholds.agree and best and is_offerable(best) and not parse.get("check_opening"))
     if sure and weighed and near and near[0][1] >= thresholds.neighbour_floor:
         sure = best in {label for label, _ in near[: thresholds.agree]}
     classifiers = [label for label, score in ranked if is_offerable(label) and score >= offer_floor]

@@ -53,8 +53,7 @@ class ExampleNeighbours(GraphComponent):
     ) -> None:
         self._model_storage = model_storage
         self._resource = resource
-        self._examples = examples or []
-        self._index = ExampleIndex(self._examples) if self._examples else None
+        self._index = ExampleIndex(examples) if examples else None
 
     @classmethod
     def create(
