@@ -58,9 +58,11 @@ def test_trained_stored_loaded_and_run(tmp_path, tokenized):
     loaded = _component(tmp_path, "load")
 
     messages = [
-        tokenized("would my benefits go down?"),
-        tokenized("let me speak to a real person"),
-        tokenized("/affirm"),
+        tokenized("would my benefits go down?", intent={"name": "faq", "confidence": 0.9}),
+        tokenized("let me speak to a real person", intent={"name": "nlu_fallback", "confidence": 0.5}),
+        tokenized("/affirm", intent={"name": "affirm", "confidence": 1.0}),
+        tokenized("yes please", intent={"name": "affirm", "confidence": 0.99}),
+        tokenized("speak to someone now", intent={"name": "talk_to_person", "confidence": 0.99}),
     ]
     loaded.process(messages)
 
@@ -68,15 +70,17 @@ def test_trained_stored_loaded_and_run(tmp_path, tokenized):
     assert first[0]["name"] == "faq/benefits" and first[0]["score"] > first[1]["score"]
     assert messages[1].get("neighbours")[0]["name"] == "talk_to_person"
     assert messages[2].get("neighbours") is None  # a button's payload is not words
+    assert messages[3].get("neighbours") is None  # a guide's own answer: nothing would weigh it
+    assert messages[4].get("neighbours")[0]["name"] == "talk_to_person"  # a guide or topic: weighed
     # It changes no intent: UnsureTopic weighs it.
-    assert all(m.get("intent") is None for m in messages)
+    assert [m.get("intent")["name"] for m in messages] == ["faq", "nlu_fallback", "affirm", "affirm", "talk_to_person"]
     # And it is part of what the parse returns, so the fallback action and the guides can offer it.
     assert "neighbours" in messages[0].as_dict(only_output_properties=True)
 
 
 def test_an_untrained_component_adds_nothing(tmp_path, tokenized):
     loaded = _component(tmp_path, "load")
-    message = tokenized("will it affect my benefits")
+    message = tokenized("will it affect my benefits", intent={"name": "faq", "confidence": 0.9})
     loaded.process([message])
     assert message.get("neighbours") is None
 
