@@ -10,26 +10,11 @@ from bot.messages import render
 from bot.replies import did_you_mean, misunderstanding_replies, topic_answer, topic_payload, topic_titles
 from bot.understanding import OFFERABLE_INTENTS, Thresholds, answer_label, judge, labels
 from bot.areas import get_area
+from tests.unit.parse_results import parse
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 FAQ_TOPICS = sorted(k[len("utter_") :] for k in DOMAIN["responses"] if k.startswith("utter_faq/"))
-
-
-def parse(intents, answers=None):
-    """A parse result as Rasa gives it: intents [(name, confidence)], FAQ answers [(key, confidence)]."""
-    data = {
-        "intent": {"name": intents[0][0], "confidence": intents[0][1]},
-        "intent_ranking": [{"name": n, "confidence": c} for n, c in intents],
-    }
-    if answers:
-        data["response_selector"] = {
-            "faq": {
-                "response": {"intent_response_key": answers[0][0], "confidence": answers[0][1]},
-                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in answers],
-            }
-        }
-    return data
 
 
 def test_a_clear_faq_answer_is_sure():

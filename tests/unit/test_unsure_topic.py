@@ -8,14 +8,14 @@ from rasa.nlu.classifiers.fallback_classifier import undo_fallback_prediction
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.unsure_topic import UnsureTopic
-from tests.unit.test_understanding import parse
+from tests.unit.parse_results import parse
 
 SHIPPED = {"threshold": 0.9, "ambiguity_threshold": 0.0, "neighbours_agree": 1, "neighbours_floor": 0.0}
 
 
 def message(intents, near, answers=None, **extra):
-    """A Message as UnsureTopic receives it: the parse (as tests/unit/test_understanding.py builds it)
-    with the second opinion and any other component's output."""
+    """A Message as UnsureTopic receives it: the parse with the second opinion and any other
+    component's output."""
     data = {**parse(intents, answers), "text": "words", **extra}
     data["neighbours"] = [{"name": n, "score": s} for n, s in near]
     return Message(data=data)
