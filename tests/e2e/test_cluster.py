@@ -29,7 +29,7 @@ from bench.run import Cluster
 from bot.conversation_ids import stored_id
 from bot.storage.crypto import conversation_hash
 from tests.e2e.conftest import MODEL, Chat
-from tests.e2e.journeys import MARKERS, intake_up_to_review, marker_forms, reference_in
+from tests.e2e.journeys import MARKERS, in_clear, intake_up_to_review, marker_forms, reference_in
 from tests.e2e.processes import started_by
 
 START_TIMEOUT = 420
@@ -188,7 +188,7 @@ def _found(markers, cluster):
     found = []
     for name in ("tracker_url", "intake_url"):
         for table, rows in _every_row_as_text(cluster[name]).items():
-            found += [(name, table, m) for m in markers for row in rows if m.lower() in row.lower()]
+            found += [(name, table, m) for m in markers for row in rows if m.lower() in in_clear(row).lower()]
     redis = subprocess.run(
         ["redis-cli", "-h", cluster["redis"][0], "-p", cluster["redis"][1], "-n", "1", "--scan"],
         capture_output=True,

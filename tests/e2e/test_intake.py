@@ -14,7 +14,7 @@ from sqlalchemy import update
 from bot.intake.models import OutboxRow
 from bot.intake.store import IntakeStore
 from tests.e2e.conftest import RASA, ROOT, Chat, buttons_of, text_of
-from tests.e2e.journeys import MARKERS
+from tests.e2e.journeys import MARKERS, in_clear
 from tests.intake.receiver import Receiver
 
 
@@ -133,9 +133,10 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     database = (servers["dir"] / "intake.db").read_bytes()
     for wal in servers["dir"].glob("intake.db-*"):
         database += wal.read_bytes()
+    database = in_clear(database.decode("latin-1")).lower()
     for marker in [*MARKERS.values(), "ZE2 9QY", "6541003238", "Zebedee", "kumquat", "quillon"]:
         assert marker.lower() not in logs.lower(), f"{marker!r} is in a log"
-        assert marker.lower().encode() not in database.lower(), f"{marker!r} is in clear in the database"
+        assert marker.lower() not in database, f"{marker!r} is in clear in the database"
 
 
 def test_declining_consent_stores_nothing_and_gives_the_teams_contacts(servers):
