@@ -22,6 +22,13 @@ class Result:
     errors: int = 0
     conversations: int = 0
 
+    def add(self, other: "Result") -> None:
+        """Take in another run's messages, as if measured in one longer window."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.conversations += other.conversations
+
     def summary(self) -> dict:
         ms = sorted(x * 1000 for x in self.latencies)
         cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99

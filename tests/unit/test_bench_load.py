@@ -32,3 +32,27 @@ def test_the_other_topologies_are_reported_as_ratios_to_make_run_in_the_same_run
     lines = beside_make_run(rows).splitlines()
     assert lines[2:] == ["| 20 | stock | 0.50 | 2.00 |", "| 20 | cluster | 0.80 | 1.15 |"]
     assert beside_make_run([{"ours": rows[0]["ours"], "starter": rows[0]["starter"]}]) == ""
+
+
+def test_the_cluster_is_set_beside_make_run_measured_in_the_same_spells():
+    from bench.run import beside_make_run
+
+    ours = {"concurrency": 20, "msgs_per_s": 100.0, "p95_ms": 200.0}
+    beside = {"concurrency": 20, "msgs_per_s": 90.0, "p95_ms": 250.0}
+    cluster = {"concurrency": 20, "msgs_per_s": 72.0, "p95_ms": 300.0}
+    row = {"ours": ours, "ours_beside_cluster": beside, "cluster": cluster, "starter": ours}
+    assert beside_make_run([row]).splitlines()[2:] == ["| 20 | cluster | 0.80 | 1.20 |"]
+
+
+def test_spells_are_added_as_one_longer_window():
+    merged = Result(20, 0.0)
+    merged.add(Result(20, 5.0, latencies=[0.1] * 50, errors=1, conversations=3))
+    merged.add(Result(20, 5.0, latencies=[0.3] * 50, conversations=4))
+    summary = merged.summary()
+    assert (summary["messages"], summary["msgs_per_s"], summary["errors"], summary["conversations"]) == (
+        100,
+        10.0,
+        1,
+        7,
+    )
+    assert summary["p95_ms"] == 300.0
