@@ -23,7 +23,8 @@
   conversation was erased, purged or sealed again), or another server started a new session, the
   conversation is read whole as before; rows another server added are decrypted and applied, as
   Rasa's read would (stamped from the session's start). A save stores the events beyond those
-  the kept conversation had, without counting. (Every save, switch or not, stores its rows in
+  the kept conversation had, without counting; so does the save of a conversation just read as
+  new (nothing stored), which under the message's lock no other server can have started. (Every save, switch or not, stores its rows in
   one INSERT on PostgreSQL, all or nothing by itself, instead of a transaction.) A
   conversation changed but not saved (a message that failed half way) no longer matches what
   was kept, so it is read whole. `tests/unit/test_tracker_stores.py` plays the same
@@ -65,11 +66,12 @@ ROWS_IN_ONE_INSERT = 200
 
 @dataclass
 class _Kept:
-    tracker: DialogueStateTracker
+    # None: the conversation was read and nothing is stored yet (see _retrieve).
+    tracker: Optional[DialogueStateTracker]
     events: int  # len(tracker.events) when it matched the stored conversation
     # The sealed data of the conversation's last stored row: unique to that row (a fresh
     # encryption each time), so it marks the place even if ids are given again (SQLite can).
-    last_data: str
+    last_data: Optional[str]
     # As Rasa's read: only rows stamped at or after the last session's start are in it.
     session_start: Optional[float]
 
@@ -124,11 +126,12 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         self._one_statement.dispose()
         logger.error("The conversation store could not %s: %s", doing, type(error).__name__)
 
-    def _keep(self, sender_id: str, tracker: DialogueStateTracker, last_data: str, session_start) -> None:
-        """Keeps `tracker`, which matches the stored conversation up to the row sealed as `last_data`."""
+    def _keep(self, sender_id: str, tracker: Optional[DialogueStateTracker], last_data, session_start) -> None:
+        """Keeps `tracker`, which matches the stored conversation up to the row sealed as `last_data`
+        (or, with no tracker, that nothing is stored)."""
         if self._kept is None:
             return
-        kept = _Kept(tracker, len(tracker.events), last_data, session_start)
+        kept = _Kept(tracker, len(tracker.events) if tracker is not None else 0, last_data, session_start)
         try:
             self._kept.put(sender_id, kept)
         except Full:
@@ -138,7 +141,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         kept = self._kept.pop(sender_id) if self._kept is not None else None
-        if kept is not None and len(kept.tracker.events) == kept.events:
+        if kept is not None and kept.tracker is not None and len(kept.tracker.events) == kept.events:
             try:
                 if self._caught_up(kept, sender_id):
                     self._keep(sender_id, kept.tracker, kept.last_data, kept.session_start)
@@ -178,7 +181,12 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         except FAULTS as error:
             self._fault("read a conversation", error)
             return None
-        if not events or not self.domain:
+        if not events:
+            # A new conversation: the save that follows under this message's lock (Rasa's
+            # create_tracker) stores from the start without counting. Any other read replaces this.
+            self._keep(sender_id, None, None, None)
+            return None
+        if not self.domain:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if not fetch_events_from_all_sessions:
@@ -188,6 +196,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         kept = self._kept.pop(tracker.sender_id) if self._kept is not None else None
+        known_new = kept is not None and kept.tracker is None
         if kept is not None and (kept.tracker is not tracker or len(tracker.events) < kept.events):
             kept = None  # not the conversation it read: found by counting, as Rasa does
         if store_guard.failed():
@@ -197,6 +206,8 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         try:
             if kept is not None:
                 stored = kept.events
+            elif known_new:
+                stored = 0  # read just now, under this message's lock, and nothing was stored
             else:
                 with self.session_scope() as session:
                     stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()

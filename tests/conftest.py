@@ -1,7 +1,7 @@
-"""Shared by every test: the project on sys.path, and a real PostgreSQL started by
-scripts/postgres.sh (which installs Debian's package when it is missing).
+"""Shared by every test: the project on sys.path, and a real PostgreSQL and Redis started by
+scripts/postgres.sh and scripts/redis.sh (which install Debian's packages when they are missing).
 
-If PostgreSQL cannot be started the tests that need it fail, loudly: they never skip.
+If either cannot be started the tests that need it fail, loudly: they never skip.
 """
 
 import contextlib
@@ -36,6 +36,7 @@ if not os.environ.get("PHB_INTAKE_KEY"):
     os.environ["PHB_INTAKE_KEY"] = Fernet.generate_key().decode()
 
 POSTGRES = ROOT / "scripts" / "postgres.sh"
+REDIS = ROOT / "scripts" / "redis.sh"
 
 
 _RUN = {"start": time.monotonic(), "file": None, "reporter": None}
@@ -61,6 +62,27 @@ def postgres_server():
     if result.returncode != 0:
         pytest.fail(f"PostgreSQL could not be started by scripts/postgres.sh:\n{result.stderr[-3000:]}")
     return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """(host, port) of a real Redis; stopped afterwards if this started it (the cluster's tests
+    start their own with deploy/cluster.sh, and leave one they found running)."""
+    import redis
+
+    port = int(os.environ.get("PHB_REDIS_PORT", "56379"))
+    try:
+        redis.Redis(host="127.0.0.1", port=port, socket_timeout=2).ping()
+        found = True
+    except redis.ConnectionError:
+        found = False
+    result = subprocess.run([str(REDIS), "start"], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.fail(f"Redis could not be started by scripts/redis.sh:\n{result.stderr[-3000:]}")
+    host, started_port = result.stdout.split()[-2:]
+    yield host, int(started_port)
+    if not found:
+        subprocess.run([str(REDIS), "stop"], capture_output=True, timeout=60)
 
 
 @contextlib.contextmanager

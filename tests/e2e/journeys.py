@@ -14,6 +14,7 @@ def in_clear(text):
     """The text with each sealed value replaced by "[sealed]", so a search finds only what is in clear."""
     return _SEALED.sub("[sealed]", text)
 
+
 MARKERS = {
     "name": "Quillon Zebedee-Marker",
     "email": "quillon.marker@example.org",

@@ -255,6 +255,53 @@ def test_a_kept_conversation_is_neither_read_whole_nor_counted(monkeypatch, tmp_
     ]
 
 
+def test_a_new_conversation_is_stored_without_counting(monkeypatch, tmp_path):
+    from rasa.shared.core.events import UserUttered
+    from sqlalchemy import event
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    store = PhbSQLTrackerStore(DOMAIN, db=str(tmp_path / "ours.db"))
+    statements = []
+    event.listen(store.engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
+
+    async def first_message():
+        tracker = await store.get_or_create_tracker("n" * 64)  # read, found nothing, created and saved
+        tracker.update(UserUttered("hello"))
+        await store.save(tracker)
+        return tracker
+
+    tracker = asyncio.run(first_message())
+    assert not any("count(" in s.lower() for s in statements)
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 2
+    whole = asyncio.run(_read_whole(monkeypatch, store.engine.url.database).retrieve("n" * 64))
+    assert _seen(whole) == _seen(tracker)
+
+
+def test_a_conversation_read_as_new_and_then_started_elsewhere_is_read_whole(monkeypatch, tmp_path):
+    """A read that found nothing speaks only for the save under the same message's lock: if that
+    message failed and another server started the conversation, the next read reads it whole."""
+    from rasa.shared.core.events import UserUttered
+
+    monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
+    db = str(tmp_path / "shared.db")
+    here, there = PhbSQLTrackerStore(DOMAIN, db=db), PhbSQLTrackerStore(DOMAIN, db=db)
+
+    async def run():
+        assert await here.retrieve("m" * 64) is None  # and the message fails before any save
+        started = await there.get_or_create_tracker("m" * 64)
+        started.update(UserUttered("from the other server"))
+        await there.save(started)
+        again = await here.get_or_create_tracker("m" * 64)
+        again.update(UserUttered("next"))
+        await here.save(again)
+        return await _read_whole(monkeypatch, db).retrieve("m" * 64)
+
+    assert [e.text for e in asyncio.run(run()).events if isinstance(e, UserUttered)] == [
+        "from the other server",
+        "next",
+    ]
+
+
 def test_a_conversation_erased_on_another_server_is_not_given_back_from_memory(monkeypatch, tmp_path):
     monkeypatch.delenv("PHB_RASA_SPEEDUPS", raising=False)
     db = str(tmp_path / "shared.db")
