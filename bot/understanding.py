@@ -29,6 +29,7 @@ OFFERABLE_INTENTS = frozenset(
     {
         "check_eligibility",
         "ask_money_options",
+        "choose_money_option",
         "ask_direct_payment_details",
         "ask_wheelchair_budget",
         "start_outcomes",
@@ -40,6 +41,11 @@ OFFERABLE_INTENTS = frozenset(
         "what_can_you_do",
     }
 )
+
+
+# Guide commands weighed like a topic, so one the second opinion does not back is not sure either,
+# but never offered: "Is FNC backdated?" was read as "go back" (the development half).
+WEIGHED_COMMANDS = frozenset({"go_back"})
 
 
 # The second opinion's labels are offered only with some evidence: at least this similarity, and at
@@ -116,6 +122,11 @@ def is_offerable(label: str) -> bool:
     return label.startswith(FAQ + "/") or label in OFFERABLE_INTENTS
 
 
+def is_weighed(label: str) -> bool:
+    """Whether the second opinion is asked about this label (a topic, a guide, or "go back")."""
+    return is_offerable(label) or label in WEIGHED_COMMANDS
+
+
 def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float = 0.05) -> Judgement:
     """Sure when the intent is clear and, for an FAQ, so is the answer. Offers are the likeliest
     answers a person could have meant, each with at least `offer_floor` of the score."""
@@ -127,7 +138,7 @@ def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float
     best = ranked[0][0] if ranked else None
     near = neighbours(parse)
     # The check started by CheckOpening's rule is not second-guessed (nlu_components/check_opening.py).
-    weighed = bool(thresholds.agree and best and is_offerable(best) and not parse.get("check_opening"))
+    weighed = bool(thresholds.agree and best and is_weighed(best) and not parse.get("check_opening"))
     if sure and weighed and near and near[0][1] >= thresholds.neighbour_floor:
         sure = best in {label for label, _ in near[: thresholds.agree]}
     classifiers = [label for label, score in ranked if is_offerable(label) and score >= offer_floor]

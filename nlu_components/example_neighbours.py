@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.neighbours import Example, ExampleIndex
-from bot.understanding import FALLBACK, FAQ, is_offerable
+from bot.understanding import FALLBACK, FAQ, is_weighed
 
 OUTPUT = "neighbours"
 FILE = "examples.json"
@@ -50,7 +50,7 @@ class ExampleNeighbours(GraphComponent):
         """Only where UnsureTopic or "did you mean" can use it: about 2 ms of CPU a message saved on
         a crisis or a guide's own answers (yes, no, a date), which it never weighs."""
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-        return intent in (FAQ, FALLBACK) or is_offerable(intent)
+        return intent in (FAQ, FALLBACK) or is_weighed(intent)
 
     @classmethod
     def required_components(cls) -> List[type]:

@@ -8,7 +8,7 @@ on the development set (config.yml, docs/benchmarks.md). The fallback action the
 likeliest answers as buttons (bot/understanding.py).
 
 It also weighs the second opinion (ExampleNeighbours, earlier in the pipeline) for every topic and
-guide: one the nearest training examples do not back is not sure either. Never for a crisis, nor for
+guide, and for "go back": one the nearest training examples do not back is not sure either. Never for a crisis, nor for
 the eligibility check started by CheckOpening's rule, nor for the guides' own answers (yes, no, stop).
 """
 
@@ -23,7 +23,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.understanding import FALLBACK, FAQ, Thresholds, is_offerable, judge
+from bot.understanding import FALLBACK, FAQ, Thresholds, is_weighed, judge
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -53,7 +53,7 @@ class UnsureTopic(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if intent != FAQ and not (self.thresholds.agree and is_offerable(intent or "")):
+            if intent != FAQ and not (self.thresholds.agree and is_weighed(intent or "")):
                 continue
             parse = {
                 "intent": message.get(INTENT),

@@ -46,10 +46,22 @@ def test_a_faq_answer_below_the_threshold_is_not_sure():
     assert run(msg) == "nlu_fallback"
 
 
-@pytest.mark.parametrize("intent", ["crisis", "affirm", "deny", "stop", "go_back", "answer", "inform_area"])
+@pytest.mark.parametrize("intent", ["crisis", "affirm", "deny", "stop", "answer", "inform_area"])
 def test_a_crisis_and_the_guides_own_answers_are_never_second_guessed(intent):
     msg = message([(intent, 0.97), ("faq", 0.02)], [("faq/benefits", 0.9)])
     assert run(msg) == intent
+
+
+def test_go_back_is_weighed_like_a_topic_but_never_offered():
+    from bot.understanding import judge
+
+    # An ordinary question read as "go back" is not sure; the buttons are the second opinion's topics.
+    question = message([("go_back", 0.95), ("faq", 0.03)], [("faq/care_homes", 0.4), ("go_back", 0.1)])
+    assert run(question) == "nlu_fallback"
+    assert "go_back" not in judge(question.as_dict(only_output_properties=True)).offers
+    # "Go back" that the nearest examples back stays "go back".
+    backed = message([("go_back", 0.95), ("faq", 0.03)], [("go_back", 0.8), ("faq/give_up", 0.2)])
+    assert run(backed) == "go_back"
 
 
 def test_the_check_its_opening_rule_started_is_not_second_guessed():
