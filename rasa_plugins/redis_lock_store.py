@@ -6,10 +6,11 @@ back. The steps are separate commands, so two servers taking tickets for one con
 same moment can both read the lock and the second write loses the first's ticket.
 
 With the speed-ups on (PHB_RASA_SPEEDUPS, rasa_plugins/switch.py) a ticket is issued and
-checked in one script and given back in another: two round trips, each atomic in Redis. The
+checked in one script and given back in another: two round trips, each atomic in Redis. A message
+that must wait tidies the lock between tries in a third, where Rasa reads and writes it back. The
 lock keeps Rasa's own format (TicketLock.dumps, byte for byte), and the time is the server's, as
 Rasa's is, so a stock server and ours share locks during a rolling restart. A ticket that must
-wait is polled by Rasa's own loop. With the speed-ups off this is Rasa's store unchanged.
+wait is polled by Rasa's own loop. (A stock server still tidies by reading and writing back.) With the speed-ups off this is Rasa's store unchanged.
 tests/unit/test_redis_lock_store.py runs the same steps on Rasa's store and this one, against a
 real Redis, and compares what each leaves stored.
 """
@@ -45,10 +46,12 @@ end
 local function stored()
   local parts = {}
   for i, text in ipairs(kept) do parts[i] = cjson.encode(text) end
-  return '{"conversation_id": ' .. cjson.encode(ARGV[1]) .. ', "tickets": [' .. table.concat(parts, ', ') .. ']}'
+  return '{"conversation_id": ' .. ARGV[1] .. ', "tickets": [' .. table.concat(parts, ', ') .. ']}'
 end
 """
 
+# ARGV[1] is the conversation id as Python's json writes it (cjson would escape "/" and not
+# non-ASCII letters), so the lock is stored as Rasa stores it.
 # ARGV: conversation id, now, -1, the new ticket's expiry as Python writes it. Returns the ticket's
 # number, the number now served and the lock as stored (TicketLock.issue_ticket, then is_locked).
 ISSUE = (
@@ -79,6 +82,19 @@ return 0
 )
 
 
+# ARGV: conversation id, now, -1. Drops the expired tickets of a lock that exists, as
+# LockStore.update_lock does between a waiting message's tries, but in one step: Rasa's read and
+# write could put back a lock without a ticket another server issued in between.
+TIDY = (
+    _KEPT
+    + """
+if not raw then return 0 end
+redis.call('SET', KEYS[1], stored())
+return 1
+"""
+)
+
+
 class PhbRedisLockStore(RedisLockStore):
     """RedisLockStore with a ticket issued, checked and given back in two atomic scripts."""
 
@@ -93,6 +109,7 @@ class PhbRedisLockStore(RedisLockStore):
             require_checked_rasa("The scripted Redis lock (rasa_plugins/redis_lock_store.py)")
             self._issue = self.red.register_script(ISSUE)
             self._finish = self.red.register_script(FINISH)
+            self._tidy = self.red.register_script(TIDY)
 
     @asynccontextmanager
     async def lock(
@@ -116,7 +133,7 @@ class PhbRedisLockStore(RedisLockStore):
         try:
             number, serving, stored = self._issue(
                 keys=[self.key_prefix + conversation_id],
-                args=[conversation_id, repr(now), -1, json.dumps(now + lock_lifetime)],
+                args=[json.dumps(conversation_id), repr(now), -1, json.dumps(now + lock_lifetime)],
             )
         except Exception as error:  # as Rasa's issue_ticket: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
@@ -131,7 +148,13 @@ class PhbRedisLockStore(RedisLockStore):
         if not self.scripted:
             return super().cleanup(conversation_id, ticket_number)
         deleted = self._finish(
-            keys=[self.key_prefix + conversation_id], args=[conversation_id, repr(time.time()), ticket_number]
+            keys=[self.key_prefix + conversation_id],
+            args=[json.dumps(conversation_id), repr(time.time()), ticket_number],
         )
         if deleted:
             self._log_deletion(conversation_id, True)
+
+    def update_lock(self, conversation_id: str) -> None:
+        if not self.scripted:
+            return super().update_lock(conversation_id)
+        self._tidy(keys=[self.key_prefix + conversation_id], args=[json.dumps(conversation_id), repr(time.time()), -1])

@@ -141,7 +141,9 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         kept = self._kept.pop(sender_id) if self._kept is not None else None
-        if kept is not None and kept.tracker is not None and len(kept.tracker.events) == kept.events:
+        # A kept conversation with nothing stored yet (last_data None) is read whole.
+        usable = kept is not None and kept.tracker is not None and kept.last_data is not None
+        if usable and len(kept.tracker.events) == kept.events:
             try:
                 if self._caught_up(kept, sender_id):
                     self._keep(sender_id, kept.tracker, kept.last_data, kept.session_start)
@@ -182,9 +184,10 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             self._fault("read a conversation", error)
             return None
         if not events:
-            # A new conversation: the save that follows under this message's lock (Rasa's
-            # create_tracker) stores from the start without counting. Any other read replaces this.
-            self._keep(sender_id, None, None, None)
+            if not fetch_events_from_all_sessions:
+                # A new conversation: the save that follows under this message's lock (Rasa's
+                # create_tracker) stores from the start without counting. Any other read replaces this.
+                self._keep(sender_id, None, None, None)
             return None
         if not self.domain:
             return None
@@ -221,6 +224,10 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         if self._kept is not None and (kept is not None or (stored == 0 and rows)):
             last_data = rows[-1]["data"] if rows else kept.last_data
             self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None)
+        elif self._kept is not None and known_new and not rows:
+            # Rasa's processor creates a new conversation empty (no rows): this tracker's next save
+            # still stores from the start without counting.
+            self._keep(tracker.sender_id, tracker, None, None)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         self._purge_now_and_then()

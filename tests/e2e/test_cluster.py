@@ -188,7 +188,9 @@ def _found(markers, cluster):
     found = []
     for name in ("tracker_url", "intake_url"):
         for table, rows in _every_row_as_text(cluster[name]).items():
-            found += [(name, table, m) for m in markers for row in rows if m.lower() in in_clear(row).lower()]
+            found += [
+                (name, table, m) for m in markers for row in rows if m.lower() in in_clear(row, cluster["key"]).lower()
+            ]
     redis = subprocess.run(
         ["redis-cli", "-h", cluster["redis"][0], "-p", cluster["redis"][1], "-n", "1", "--scan"],
         capture_output=True,

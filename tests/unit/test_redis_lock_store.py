@@ -72,6 +72,25 @@ def test_expired_tickets_are_dropped_as_rasa_drops_them(stores):
     assert stored(stores[1], "c1") is None
 
 
+def test_a_waiting_message_tidies_the_lock_as_rasa_does(stores):
+    _, _, clock = stores
+    both(stores, lambda s: s.issue_ticket("c1", 10))
+    both(stores, lambda s: s.issue_ticket("c1", 100))
+    clock["now"] += 50
+    both(stores, lambda s: s.update_lock("c1"))  # the expired first ticket is dropped
+    clock["now"] += 500
+    both(stores, lambda s: s.update_lock("c1"))  # all expired: an empty lock stays, as Rasa's
+    assert b'"tickets": []' in stored(stores[1], "c1")
+    both(stores, lambda s: s.update_lock("c2"))  # no lock: nothing is made
+
+
+def test_any_conversation_id_is_stored_as_rasa_stores_it(stores):
+    rasas, ours, _ = stores
+    for store in (rasas, ours):
+        store.issue_ticket("a/b \u00dcn\u00ef \"q\"", 60)
+    assert stored(rasas, "a/b \u00dcn\u00ef \"q\"") == stored(ours, "a/b \u00dcn\u00ef \"q\"")
+
+
 def test_a_stock_server_and_ours_share_one_lock(redis_server, monkeypatch):
     monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
     host, port = redis_server
@@ -147,6 +166,21 @@ def test_a_message_takes_two_redis_commands_where_rasa_takes_seven(redis_server,
         sent[switch] = commands
     assert sent["off"] == ["GET", "SET", "GET", "GET", "SET", "GET", "DEL"]
     assert sent["on"] == ["EVALSHA", "EVALSHA"]
+
+
+def test_tidying_between_tries_is_one_atomic_command(redis_server, monkeypatch):
+    """Rasa's update_lock reads, then writes back: a ticket issued in between by another server was
+    lost, and two messages of one conversation could then run at once."""
+    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
+    host, port = redis_server
+    store = PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=f"tidy{secrets.token_hex(4)}")
+    store.issue_ticket("c1", 60)
+    commands = []
+    send = store.red.execute_command
+    monkeypatch.setattr(store.red, "execute_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))
+    store.update_lock("c1")
+    assert commands in (["EVALSHA"], ["EVALSHA", "SCRIPT LOAD", "EVALSHA"])
+    store.cleanup("c1", 0)
 
 
 def test_switched_off_it_is_rasas_store(redis_server, monkeypatch):

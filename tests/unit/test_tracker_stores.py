@@ -255,7 +255,8 @@ def test_a_kept_conversation_is_neither_read_whole_nor_counted(monkeypatch, tmp_
     ]
 
 
-def test_a_new_conversation_is_stored_without_counting(monkeypatch, tmp_path):
+@pytest.mark.parametrize("listening", [False, True], ids=["as Rasa's processor creates it", "with a first listen"])
+def test_a_new_conversation_is_stored_without_counting(monkeypatch, tmp_path, listening):
     from rasa.shared.core.events import UserUttered
     from sqlalchemy import event
 
@@ -265,14 +266,15 @@ def test_a_new_conversation_is_stored_without_counting(monkeypatch, tmp_path):
     event.listen(store.engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
 
     async def first_message():
-        tracker = await store.get_or_create_tracker("n" * 64)  # read, found nothing, created and saved
+        # Read, found nothing, created and saved (empty, as the processor asks, or with a listen).
+        tracker = await store.get_or_create_tracker("n" * 64, append_action_listen=listening)
         tracker.update(UserUttered("hello"))
         await store.save(tracker)
         return tracker
 
     tracker = asyncio.run(first_message())
     assert not any("count(" in s.lower() for s in statements)
-    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 2
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == (2 if listening else 1)
     whole = asyncio.run(_read_whole(monkeypatch, store.engine.url.database).retrieve("n" * 64))
     assert _seen(whole) == _seen(tracker)
 
