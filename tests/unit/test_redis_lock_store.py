@@ -87,8 +87,8 @@ def test_a_waiting_message_tidies_the_lock_as_rasa_does(stores):
 def test_any_conversation_id_is_stored_as_rasa_stores_it(stores):
     rasas, ours, _ = stores
     for store in (rasas, ours):
-        store.issue_ticket("a/b \u00dcn\u00ef \"q\"", 60)
-    assert stored(rasas, "a/b \u00dcn\u00ef \"q\"") == stored(ours, "a/b \u00dcn\u00ef \"q\"")
+        store.issue_ticket('a/b \u00dcn\u00ef "q"', 60)
+    assert stored(rasas, 'a/b \u00dcn\u00ef "q"') == stored(ours, 'a/b \u00dcn\u00ef "q"')
 
 
 def test_a_stock_server_and_ours_share_one_lock(redis_server, monkeypatch):
