@@ -96,7 +96,8 @@ return 1
 
 
 class PhbRedisLockStore(RedisLockStore):
-    """RedisLockStore with a ticket issued, checked and given back in two atomic scripts."""
+    """RedisLockStore with a ticket issued, checked and given back in two atomic scripts (and a
+    waiting message's tidy in a third)."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs) -> None:
         # Named in endpoints.yml by its module path, Rasa passes the whole endpoint; "type: redis"
@@ -128,13 +129,15 @@ class PhbRedisLockStore(RedisLockStore):
         finally:
             self.cleanup(conversation_id, ticket)
 
+    def _run(self, script, conversation_id: str, now: float, *more):
+        """One script on one conversation's lock: its key, then the id as Python's json writes it,
+        the time and the script's own arguments."""
+        return script(keys=[self.key_prefix + conversation_id], args=[json.dumps(conversation_id), repr(now), *more])
+
     def _issue_ticket(self, conversation_id: str, lock_lifetime: float) -> tuple[int, int, str]:
         now = time.time()
         try:
-            number, serving, stored = self._issue(
-                keys=[self.key_prefix + conversation_id],
-                args=[json.dumps(conversation_id), repr(now), -1, json.dumps(now + lock_lifetime)],
-            )
+            number, serving, stored = self._run(self._issue, conversation_id, now, -1, json.dumps(now + lock_lifetime))
         except Exception as error:  # as Rasa's issue_ticket: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
         return int(number), int(serving), stored.decode() if isinstance(stored, bytes) else stored
@@ -147,14 +150,10 @@ class PhbRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         if not self.scripted:
             return super().cleanup(conversation_id, ticket_number)
-        deleted = self._finish(
-            keys=[self.key_prefix + conversation_id],
-            args=[json.dumps(conversation_id), repr(time.time()), ticket_number],
-        )
-        if deleted:
+        if self._run(self._finish, conversation_id, time.time(), ticket_number):
             self._log_deletion(conversation_id, True)
 
     def update_lock(self, conversation_id: str) -> None:
         if not self.scripted:
             return super().update_lock(conversation_id)
-        self._tidy(keys=[self.key_prefix + conversation_id], args=[json.dumps(conversation_id), repr(time.time()), -1])
+        self._run(self._tidy, conversation_id, time.time(), -1)

@@ -24,8 +24,9 @@
   conversation is read whole as before; rows another server added are decrypted and applied, as
   Rasa's read would (stamped from the session's start). A save stores the events beyond those
   the kept conversation had, without counting; so does the save of a conversation just read as
-  new (nothing stored), which under the message's lock no other server can have started. (Every save, switch or not, stores its rows in
-  one INSERT on PostgreSQL, all or nothing by itself, instead of a transaction.) A
+  new (nothing stored), which under the message's lock no other server can have started. (Every
+  save, switch or not, stores its rows in one INSERT on PostgreSQL, all or nothing by itself,
+  instead of a transaction.) A
   conversation changed but not saved (a message that failed half way) no longer matches what
   was kept, so it is read whole. `tests/unit/test_tracker_stores.py` plays the same
   conversations across two servers, on SQLite and PostgreSQL, against a server reading whole.
@@ -220,14 +221,11 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         except FAULTS as error:
             self._fault("save a conversation", error)
             return
-        # What is stored is known if it was kept, or if nothing was stored before.
-        if self._kept is not None and (kept is not None or (stored == 0 and rows)):
-            last_data = rows[-1]["data"] if rows else kept.last_data
+        # What is stored is known if it was kept, or if nothing was stored before. (Rasa's processor
+        # creates a new conversation empty: kept with no last row, its next save need not count.)
+        if self._kept is not None and (kept is not None or (stored == 0 and (rows or known_new))):
+            last_data = rows[-1]["data"] if rows else (kept.last_data if kept else None)
             self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None)
-        elif self._kept is not None and known_new and not rows:
-            # Rasa's processor creates a new conversation empty (no rows): this tracker's next save
-            # still stores from the start without counting.
-            self._keep(tracker.sender_id, tracker, None, None)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         self._purge_now_and_then()

@@ -46,6 +46,32 @@ def both(stores, step):
     return answers[0]
 
 
+@pytest.fixture
+def scripted(redis_server, monkeypatch):
+    """Makes our store (the speed-ups on), under a fresh key prefix unless given one."""
+    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
+    host, port = redis_server
+    return lambda prefix=None: PhbRedisLockStore(
+        host=host, port=port, db=DB, key_prefix=prefix or f"ours{secrets.token_hex(4)}"
+    )
+
+
+def commands_sent(store, monkeypatch) -> list:
+    """The names of the commands `store` sends to Redis from now on."""
+    sent = []
+    send = store.red.execute_command
+    monkeypatch.setattr(store.red, "execute_command", lambda *a, **k: sent.append(a[0]) or send(*a, **k))
+    return sent
+
+
+def one_message(store):
+    async def handled():
+        async with store.lock("c1"):
+            pass
+
+    asyncio.run(handled())
+
+
 def test_tickets_issued_and_given_back_in_any_order_are_stored_as_rasa_stores_them(stores):
     assert [both(stores, lambda s: s.issue_ticket("c1", 60)) for _ in range(3)] == [0, 1, 2]
     assert b'"tickets": ["{\\"number\\": 0, \\"expires\\": 1800000060.125}"' in stored(stores[1], "c1")
@@ -91,12 +117,11 @@ def test_any_conversation_id_is_stored_as_rasa_stores_it(stores):
     assert stored(rasas, 'a/b \u00dcn\u00ef "q"') == stored(ours, 'a/b \u00dcn\u00ef "q"')
 
 
-def test_a_stock_server_and_ours_share_one_lock(redis_server, monkeypatch):
-    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
+def test_a_stock_server_and_ours_share_one_lock(redis_server, scripted):
     host, port = redis_server
     prefix = f"shared{secrets.token_hex(4)}"
     rasas = RedisLockStore(host=host, port=port, db=DB, key_prefix=prefix)
-    ours = PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=prefix)
+    ours = scripted(prefix)
     assert [rasas.issue_ticket("c1", 60), ours.issue_ticket("c1", 60), rasas.issue_ticket("c1", 60)] == [0, 1, 2]
     ours.cleanup("c1", 0)
     assert rasas.get_lock("c1").now_serving == 1
@@ -105,10 +130,8 @@ def test_a_stock_server_and_ours_share_one_lock(redis_server, monkeypatch):
     assert stored(rasas, "c1") is None
 
 
-def test_messages_for_one_conversation_are_served_one_at_a_time_in_order(redis_server, monkeypatch):
-    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
-    host, port = redis_server
-    store = PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=f"order{secrets.token_hex(4)}")
+def test_messages_for_one_conversation_are_served_one_at_a_time_in_order(scripted):
+    store = scripted()
     events = []
 
     async def message(n):
@@ -125,12 +148,10 @@ def test_messages_for_one_conversation_are_served_one_at_a_time_in_order(redis_s
     assert stored(store, "c1") is None
 
 
-def test_tickets_taken_at_once_by_many_servers_are_never_lost(redis_server, monkeypatch):
+def test_tickets_taken_at_once_by_many_servers_are_never_lost(scripted):
     """Rasa's read-then-write can hand two servers the same ticket; each script runs whole."""
-    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
-    host, port = redis_server
     prefix = f"race{secrets.token_hex(4)}"
-    servers = [PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=prefix) for _ in range(4)]
+    servers = [scripted(prefix) for _ in range(4)]
     numbers = []
 
     def take(store):
@@ -152,32 +173,19 @@ def test_a_message_takes_two_redis_commands_where_rasa_takes_seven(redis_server,
     for switch in ("off", "on"):
         monkeypatch.setenv("PHB_RASA_SPEEDUPS", switch)
         store = PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=f"count{secrets.token_hex(4)}")
-        commands = []
-        send = store.red.execute_command
-        monkeypatch.setattr(store.red, "execute_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))
-
-        async def one_message():
-            async with store.lock("c1"):
-                pass
-
-        asyncio.run(one_message())  # the first loads the scripts into Redis
-        commands.clear()
-        asyncio.run(one_message())
-        sent[switch] = commands
+        one_message(store)  # the first loads the scripts into Redis
+        sent[switch] = commands_sent(store, monkeypatch)
+        one_message(store)
     assert sent["off"] == ["GET", "SET", "GET", "GET", "SET", "GET", "DEL"]
     assert sent["on"] == ["EVALSHA", "EVALSHA"]
 
 
-def test_tidying_between_tries_is_one_atomic_command(redis_server, monkeypatch):
+def test_tidying_between_tries_is_one_atomic_command(scripted, monkeypatch):
     """Rasa's update_lock reads, then writes back: a ticket issued in between by another server was
     lost, and two messages of one conversation could then run at once."""
-    monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
-    host, port = redis_server
-    store = PhbRedisLockStore(host=host, port=port, db=DB, key_prefix=f"tidy{secrets.token_hex(4)}")
+    store = scripted()
     store.issue_ticket("c1", 60)
-    commands = []
-    send = store.red.execute_command
-    monkeypatch.setattr(store.red, "execute_command", lambda *a, **k: commands.append(a[0]) or send(*a, **k))
+    commands = commands_sent(store, monkeypatch)
     store.update_lock("c1")
     assert commands in (["EVALSHA"], ["EVALSHA", "SCRIPT LOAD", "EVALSHA"])
     store.cleanup("c1", 0)
@@ -208,10 +216,5 @@ def test_a_redis_that_is_down_is_a_lock_error(monkeypatch):
 
     monkeypatch.setenv("PHB_RASA_SPEEDUPS", "on")
     store = PhbRedisLockStore(EndpointConfig(url="127.0.0.1", port=1, db=DB))
-
-    async def one_message():
-        async with store.lock("c1"):
-            pass
-
     with pytest.raises(LockError):
-        asyncio.run(one_message())
+        one_message(store)
