@@ -19,14 +19,16 @@
   and a transaction of a round trip per row took a third of a cluster server's time at 20
   conversations (docs/benchmarks.md, run O). So each server keeps the conversations it last read
   or saved, as `make run`'s memory store does, marked by the sealed data of the last stored row
-  (unique to that row). A read is one statement: the rows from that one on. If it has gone (the
+  (unique to that row) and, on PostgreSQL, its id. A read is one statement: the rows from that
+  one on (by id, the first one's seal checked; else by the seal). If it has gone (the
   conversation was erased, purged or sealed again), or another server started a new session, the
   conversation is read whole as before; rows another server added are decrypted and applied, as
   Rasa's read would (stamped from the session's start). A save stores the events beyond those
   the kept conversation had, without counting; so does the save of a conversation just read as
   new (nothing stored), which under the message's lock no other server can have started. (Every
   save, switch or not, stores its rows in one INSERT on PostgreSQL, all or nothing by itself,
-  instead of a transaction.) A
+  instead of a transaction.) With the switch on, PostgreSQL's two statements of a kept message
+  go straight to psycopg2 (_DriverStatements). A
   conversation changed but not saved (a message that failed half way) no longer matches what
   was kept, so it is read whole. `tests/unit/test_tracker_stores.py` plays the same
   conversations across two servers, on SQLite and PostgreSQL, against a server reading whole.
@@ -56,11 +58,24 @@ from rasa_plugins import store_guard
 from rasa_plugins.switch import require_checked_rasa, speedups_on
 
 logger = logging.getLogger(__name__)
+
+
+def _driver_errors() -> tuple:
+    try:
+        import psycopg2
+    except ImportError:
+        return ()
+    return (psycopg2.Error,)
+
+
 # What a fault is reduced to: its class name says what happened, and never carries a value.
-FAULTS = (SQLAlchemyError, KeyMissing, OSError)
+# psycopg2's own errors come from the statements sent to it directly (_DriverStatements).
+FAULTS = (SQLAlchemyError, KeyMissing, OSError, *_driver_errors())
 # At most this many conversations kept per server (the least recently used makes room for a new one,
 # and is read whole if it comes back), so memory stays bounded however busy the service is.
 KEPT_CONVERSATIONS = 2000
+# Stands for a conversation's id while Rasa's read is compiled (_DriverStatements.last_session).
+_PLACEHOLDER = "phb-conversation-id-placeholder"
 # A save's rows go in one INSERT (one round trip) up to this many; more go in a transaction.
 ROWS_IN_ONE_INSERT = 200
 
@@ -75,6 +90,9 @@ class _Kept:
     last_data: Optional[str]
     # As Rasa's read: only rows stamped at or after the last session's start are in it.
     session_start: Optional[float]
+    # That row's id, where known (PostgreSQL, _DriverStatements): the rows from it on are then
+    # found by id, and the seal checked, instead of by comparing every row's sealed data.
+    last_id: Optional[int] = None
 
 
 def _sends_many_rows_as_one_insert(engine) -> bool:
@@ -87,6 +105,80 @@ def _sends_many_rows_as_one_insert(engine) -> bool:
         and bool(dialect.executemany_mode & EXECUTEMANY_VALUES)
         and (dialect.executemany_values_page_size or 0) >= ROWS_IN_ONE_INSERT
     )
+
+
+class _DriverStatements:
+    """The two statements of every message (the read of a kept conversation's new rows, and the
+    insert of a save's rows), sent straight to psycopg2 on a pooled connection. Built through
+    SQLAlchemy, each cost about as much of the server's CPU as the database took to run it: the
+    expression made, its cache key worked out and its result wrapped, every time (docs/benchmarks.md,
+    run X). The rows are those of the SQLAlchemy expressions used elsewhere
+    (tests/unit/test_tracker_stores.py compares them); the speed-up switch off, or another
+    database, goes through SQLAlchemy."""
+
+    def __init__(self, engine, table) -> None:
+        from psycopg2.extras import execute_values
+
+        self._engine = engine
+        self._execute_values = execute_values
+        name = engine.dialect.identifier_preparer.format_table(table)
+        columns = f"SELECT id, type_name, timestamp, data FROM {name} WHERE sender_id = %(sender)s AND id >= "
+        self._from_data = (
+            columns + f"(SELECT max(id) FROM {name} WHERE sender_id = %(sender)s AND data = %(last)s) ORDER BY id"
+        )
+        self._from_id = columns + "%(id)s ORDER BY id"
+        self._insert = f"INSERT INTO {name} (sender_id, type_name, timestamp, data) VALUES %s RETURNING id"
+        self._last_session = None  # Rasa's read, compiled on first use (a database may be down at start)
+
+    def last_session(self, store: "PhbSQLTrackerStore", sender_id: str) -> list[tuple]:
+        """(id, type_name, timestamp, data) of the rows Rasa's read of the last session gives: its
+        own query (SQLTrackerStore._event_query), compiled once, with this conversation's id."""
+        if self._last_session is None:
+            table = store.SQLEvent.__table__
+            with store.session_scope() as session:
+                query = store._event_query(session, _PLACEHOLDER, fetch_events_from_all_sessions=False)
+                statement = query.with_entities(table.c.id, table.c.type_name, table.c.timestamp, table.c.data)
+                compiled = statement.statement.compile(dialect=self._engine.dialect)
+            names = [name for name, value in compiled.params.items() if value == _PLACEHOLDER]
+            self._last_session = (compiled.string, compiled.params, names)
+        sql, params, names = self._last_session
+        connection = self._engine.raw_connection()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {**params, **dict.fromkeys(names, sender_id)})
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def rows_from(self, sender_id: str, last_data: str, last_id: Optional[int] = None) -> list[tuple]:
+        """(id, type_name, timestamp, data) of the rows from the one sealed as `last_data` on; none
+        if it has gone. With its id, the rows are found by id and the first one's seal checked:
+        the same rows, without comparing the sealed data of every row of the conversation."""
+        connection = self._engine.raw_connection()
+        try:
+            with connection.cursor() as cursor:
+                if last_id is None:
+                    cursor.execute(self._from_data, {"sender": sender_id, "last": last_data})
+                    return cursor.fetchall()
+                cursor.execute(self._from_id, {"sender": sender_id, "id": last_id})
+                rows = cursor.fetchall()
+        finally:
+            connection.close()
+        return rows if rows and rows[0][3] == last_data else []
+
+    def insert(self, rows: list[dict]) -> int:
+        """One INSERT statement for all the rows (ROWS_IN_ONE_INSERT at most): all or nothing. The
+        last row's id."""
+        values = [(row["sender_id"], row["type_name"], row["timestamp"], row["data"]) for row in rows]
+        connection = self._engine.raw_connection()
+        try:
+            with connection.cursor() as cursor:
+                ids = self._execute_values(cursor, self._insert, values, page_size=len(values), fetch=True)
+        finally:
+            connection.close()
+        # PostgreSQL numbers the rows of one INSERT in order (a wrong guess is only a slower read:
+        # rows_from checks the seal).
+        return max(row[0] for row in ids)
 
 
 def _one_statement_engine(engine):
@@ -118,6 +210,11 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             self._kept = ExpiringMap(conversation_idle_minutes() * 60, max_entries=KEPT_CONVERSATIONS)
         self._one_statement = _one_statement_engine(self.engine)
         self._one_insert_for_many = _sends_many_rows_as_one_insert(self.engine)
+        self._driver = (
+            _DriverStatements(self._one_statement, self.SQLEvent.__table__)
+            if self._kept is not None and self._one_insert_for_many
+            else None
+        )
         store_guard.forget_with(self.forget)
 
     def _fault(self, doing: str, error: Exception) -> None:
@@ -127,12 +224,14 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         self._one_statement.dispose()
         logger.error("The conversation store could not %s: %s", doing, type(error).__name__)
 
-    def _keep(self, sender_id: str, tracker: Optional[DialogueStateTracker], last_data, session_start) -> None:
+    def _keep(
+        self, sender_id: str, tracker: Optional[DialogueStateTracker], last_data, session_start, last_id=None
+    ) -> None:
         """Keeps `tracker`, which matches the stored conversation up to the row sealed as `last_data`
         (or, with no tracker, that nothing is stored)."""
         if self._kept is None:
             return
-        kept = _Kept(tracker, len(tracker.events) if tracker is not None else 0, last_data, session_start)
+        kept = _Kept(tracker, len(tracker.events) if tracker is not None else 0, last_data, session_start, last_id)
         try:
             self._kept.put(sender_id, kept)
         except Full:
@@ -147,7 +246,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         if usable and len(kept.tracker.events) == kept.events:
             try:
                 if self._caught_up(kept, sender_id):
-                    self._keep(sender_id, kept.tracker, kept.last_data, kept.session_start)
+                    self._keep(sender_id, kept.tracker, kept.last_data, kept.session_start, kept.last_id)
                     return kept.tracker
             except FAULTS as error:
                 self._fault("read a conversation", error)
@@ -156,31 +255,44 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     def _caught_up(self, kept: _Kept, sender_id: str) -> bool:
         """Applies the rows stored since `kept` was; False if it must be read whole instead."""
-        table = self.SQLEvent.__table__
-        mine = table.c.sender_id == sender_id
-        last = select(func.max(table.c.id)).where(mine, table.c.data == kept.last_data).scalar_subquery()
-        with self._one_statement.connect() as connection:
-            rows = connection.execute(
-                select(table.c.type_name, table.c.timestamp, table.c.data)
-                .where(mine, table.c.id >= last)
-                .order_by(table.c.id)
-            ).all()
+        # Each row: (id, type_name, timestamp, data).
+        if self._driver is not None:
+            rows = self._driver.rows_from(sender_id, kept.last_data, kept.last_id)
+        else:
+            table = self.SQLEvent.__table__
+            mine = table.c.sender_id == sender_id
+            last = select(func.max(table.c.id)).where(mine, table.c.data == kept.last_data).scalar_subquery()
+            with self._one_statement.connect() as connection:
+                rows = connection.execute(
+                    select(table.c.id, table.c.type_name, table.c.timestamp, table.c.data)
+                    .where(mine, table.c.id >= last)
+                    .order_by(table.c.id)
+                ).all()
         if not rows:
             return False  # the kept last row has gone: erased, purged or sealed again since
-        if any(row.type_name == SessionStarted.type_name for row in rows[1:]):
+        if any(type_name == SessionStarted.type_name for _, type_name, _, _ in rows[1:]):
             return False  # a read gives the last session only
         start = kept.session_start
-        added = [row for row in rows[1:] if start is None or (row.timestamp is not None and row.timestamp >= start)]
-        for event in deserialise_events([conversation_store.unseal(row.data) for row in added]):
+        added = [data for _, _, stamp, data in rows[1:] if start is None or (stamp is not None and stamp >= start)]
+        for event in deserialise_events([conversation_store.unseal(data) for data in added]):
             kept.tracker.update(event)
-        kept.last_data = rows[-1].data
+        kept.last_id, _, _, kept.last_data = rows[-1]
         return True
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        # Each row: (id, type_name, timestamp, data).
         try:
-            with self.session_scope() as session:
-                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
-                events = [conversation_store.unseal(row.data) for row in rows]
+            if self._driver is not None and not fetch_events_from_all_sessions:
+                rows = self._driver.last_session(self, sender_id)
+            else:
+                table = self.SQLEvent.__table__
+                with self.session_scope() as session:
+                    rows = (
+                        self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                        .with_entities(table.c.id, table.c.type_name, table.c.timestamp, table.c.data)
+                        .all()
+                    )
+            events = [conversation_store.unseal(data) for _, _, _, data in rows]
         except FAULTS as error:
             self._fault("read a conversation", error)
             return None
@@ -194,8 +306,9 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if not fetch_events_from_all_sessions:
-            starts = [row.timestamp for row in rows if row.type_name == SessionStarted.type_name]
-            self._keep(sender_id, tracker, rows[-1].data, max(starts) if starts else None)
+            starts = [stamp for _, type_name, stamp, _ in rows if type_name == SessionStarted.type_name]
+            last_id, _, _, last_data = rows[-1]
+            self._keep(sender_id, tracker, last_data, max(starts) if starts else None, last_id)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -217,30 +330,35 @@ class PhbSQLTrackerStore(SQLTrackerStore):
                     stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
             new_events = list(itertools.islice(tracker.events, stored, None))
             rows = [self._row(tracker.sender_id, event) for event in new_events]
-            self._insert(rows)
+            last_id = self._insert(rows)
         except FAULTS as error:
             self._fault("save a conversation", error)
             return
         # What is stored is known if it was kept, or if nothing was stored before. (Rasa's processor
         # creates a new conversation empty: kept with no last row, its next save need not count.)
         if self._kept is not None and (kept is not None or (stored == 0 and (rows or known_new))):
+            if not rows:
+                last_id = kept.last_id if kept else None
             last_data = rows[-1]["data"] if rows else (kept.last_data if kept else None)
-            self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None)
+            self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None, last_id)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         self._purge_now_and_then()
 
-    def _insert(self, rows: list[dict]) -> None:
+    def _insert(self, rows: list[dict]) -> Optional[int]:
         """Stores the rows all or none: in one INSERT statement where the driver sends them as one
-        (psycopg2), otherwise in one transaction."""
+        (psycopg2), otherwise in one transaction. The last row's id, where the driver gives it."""
         if not rows:
-            return
+            return None
+        if len(rows) <= ROWS_IN_ONE_INSERT and self._driver is not None:
+            return self._driver.insert(rows)
         if len(rows) <= ROWS_IN_ONE_INSERT and self._one_insert_for_many:
             with self._one_statement.connect() as connection:
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
-            return
+            return None
         with self.engine.begin() as connection:
             connection.execute(self.SQLEvent.__table__.insert(), rows)
+        return None
 
     @staticmethod
     def _row(sender_id: str, event) -> dict:
@@ -252,7 +370,9 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             "data": conversation_store.seal(data),
         }
 
-    def _keep_saved(self, tracker: DialogueStateTracker, new_events: list, last_data: str, session_start) -> None:
+    def _keep_saved(
+        self, tracker: DialogueStateTracker, new_events: list, last_data: str, session_start, last_id: Optional[int]
+    ) -> None:
         """Keeps what a read would now give: if a session began in this save, only the events
         stamped from its start, as Rasa's read picks them."""
         starts = [event.timestamp for event in new_events if isinstance(event, SessionStarted)]
@@ -262,7 +382,7 @@ class PhbSQLTrackerStore(SQLTrackerStore):
             session_start = max(starts)
             events = [event for event in tracker.events if event.timestamp >= session_start]
             tracker = DialogueStateTracker.from_events(tracker.sender_id, events, slots=self.domain.slots)
-        self._keep(tracker.sender_id, tracker, last_data, session_start)
+        self._keep(tracker.sender_id, tracker, last_data, session_start, last_id)
 
     async def keys(self) -> Iterable[str]:
         try:

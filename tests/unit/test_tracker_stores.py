@@ -255,6 +255,99 @@ def test_a_kept_conversation_is_neither_read_whole_nor_counted(monkeypatch, tmp_
     ]
 
 
+def test_on_postgresql_a_kept_message_goes_straight_to_the_driver(request, tmp_path, monkeypatch):
+    """The two statements of a kept message skip SQLAlchemy's expression building on PostgreSQL,
+    and give the rows SQLAlchemy's own expression gives."""
+    from rasa.shared.core.events import UserUttered
+    from sqlalchemy import event, func, select
+
+    request.param = "postgresql"
+    (store,), whole = _stores(request, tmp_path, monkeypatch, 1)
+    assert whole._driver is None
+    asyncio.run(store.save(_tracker()))
+    first = asyncio.run(store.retrieve("a" * 64))
+    statements = []
+    for engine in (store.engine, store._one_statement):
+        event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
+    sent = []
+    for name in ("rows_from", "insert"):
+        real = getattr(store._driver, name)
+        monkeypatch.setattr(store._driver, name, lambda *a, _real=real, _name=name: sent.append(_name) or _real(*a))
+
+    async def message(text):
+        tracker = await store.retrieve("a" * 64)
+        tracker.update(UserUttered(text))
+        await store.save(tracker)
+        return tracker
+
+    assert asyncio.run(message("one")) is first
+    assert asyncio.run(message("two")) is first
+    assert sent == ["rows_from", "insert", "rows_from", "insert"] and statements == []
+    assert [e.text for e in asyncio.run(whole.retrieve("a" * 64)).events] == ["Marker Zebedee Quill", "one", "two"]
+
+    # The same rows as SQLAlchemy's expression, from a row's seal on; found by id, its seal checked.
+    table = store.SQLEvent.__table__
+    mine = table.c.sender_id == "a" * 64
+    with store.engine.connect() as connection:
+        stored = connection.execute(select(table.c.id, table.c.data).where(mine).order_by(table.c.id)).all()
+        for last_id, last in [*stored, (stored[-1][0] + 1, "gone")]:
+            since = select(func.max(table.c.id)).where(mine, table.c.data == last).scalar_subquery()
+            expected = [
+                tuple(row)
+                for row in connection.execute(
+                    select(table.c.id, table.c.type_name, table.c.timestamp, table.c.data)
+                    .where(mine, table.c.id >= since)
+                    .order_by(table.c.id)
+                )
+            ]
+            assert store._driver.rows_from("a" * 64, last) == expected
+            assert store._driver.rows_from("a" * 64, last, last_id) == expected
+    assert len(store._driver.rows_from("a" * 64, stored[0][1], stored[0][0])) == len(stored)
+    # An id whose row is not the one sealed so (gone, or given again): none, so it is read whole.
+    assert store._driver.rows_from("a" * 64, stored[-1][1], stored[0][0]) == []
+    assert store._kept.get("a" * 64).last_id == stored[-1][0]
+    # A whole read is Rasa's own query (compiled once), with this conversation's id.
+    columns = (table.c.id, table.c.type_name, table.c.timestamp, table.c.data)
+    for sender in ("a" * 64, "b" * 64):
+        with whole.session_scope() as session:
+            rasas = [tuple(row) for row in whole._event_query(session, sender, False).with_entities(*columns)]
+        assert store._driver.last_session(store, sender) == rasas
+    assert len(rasas) == 0 and len(store._driver.last_session(store, "a" * 64)) == len(stored)
+
+
+def test_on_postgresql_a_lost_connection_is_noted_by_its_kind_and_the_next_message_reconnects(
+    request, tmp_path, monkeypatch, caplog
+):
+    """psycopg2's own errors, from the statements sent to it directly, are faults like SQLAlchemy's."""
+    from rasa.shared.core.events import UserUttered
+    from sqlalchemy import text
+
+    request.param = "postgresql"
+    (store,), whole = _stores(request, tmp_path, monkeypatch, 1)
+    asyncio.run(store.save(_tracker()))
+    assert asyncio.run(store.retrieve("a" * 64)) is not None  # kept, with pooled connections open
+    with whole.engine.connect() as connection:  # the database drops every other connection
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+
+    async def one_message(do):
+        faults = store_guard.watch()
+        return faults, await do()
+
+    faults, tracker = asyncio.run(one_message(lambda: store.retrieve("a" * 64)))
+    assert tracker is None and len(faults) == 1 and faults[0] in {"OperationalError", "InterfaceError"}
+    assert "Zebedee" not in caplog.text and "a" * 64 not in caplog.text
+    faults, tracker = asyncio.run(one_message(lambda: store.retrieve("a" * 64)))
+    assert faults == [] and [e.text for e in tracker.events] == ["Marker Zebedee Quill"]
+    tracker.update(UserUttered("after"))
+    asyncio.run(store.save(tracker))
+    assert [e.text for e in asyncio.run(whole.retrieve("a" * 64)).events] == ["Marker Zebedee Quill", "after"]
+
+
 @pytest.mark.parametrize("listening", [False, True], ids=["as Rasa's processor creates it", "with a first listen"])
 def test_a_new_conversation_is_stored_without_counting(monkeypatch, tmp_path, listening):
     from rasa.shared.core.events import UserUttered
