@@ -3,13 +3,14 @@ starts (`PHB_WARM_UP=yes`, set by scripts/run.sh and deploy/cluster.sh), before 
 health check: the content files, the area configs, the outcome coach's spaCy pipeline and
 patterns, the crisis detector, and a first connection to the intake database. Loaded lazily,
 the pipeline alone cost about 2 s of CPU in the middle of someone's conversation
-(docs/benchmarks.md, run O)."""
+(docs/benchmarks.md, run O). Then what is loaded is frozen out of the garbage collector's way
+(bot/frozen_heap.py)."""
 
 from __future__ import annotations
 
 import logging
 
-from bot import areas, messages, openings, outcome_analysis, outcomes, replies, wording
+from bot import areas, frozen_heap, messages, openings, outcome_analysis, outcomes, replies, wording
 from bot.intake import fhir
 from bot.safety.detector import detector
 from bot.storage.database import database_url, engine_for
@@ -34,3 +35,4 @@ def warm_up() -> None:
             pass
     except Exception as error:  # noqa: BLE001 (a database that is down now is reported when used)
         logger.warning("The intake database could not be reached at start: %s", type(error).__name__)
+    frozen_heap.freeze_what_is_loaded()

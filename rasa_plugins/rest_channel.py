@@ -49,6 +49,11 @@ class PhbRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("phb_rest_webhook", __name__)
 
+        @webhook.listener("after_server_start")
+        async def model_loaded(app, _loop):
+            # Rasa loads the model before the server starts (its before_server_start listener).
+            speedups.after_model_loaded()
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request):
             return response.json({"status": "ok"})

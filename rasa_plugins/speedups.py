@@ -44,6 +44,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.slots import Slot
 from rasa.shared.utils.common import all_subclasses
 
+from bot import frozen_heap
+
 # The others, each in its own module.
 from rasa_plugins import action_connection, graph_runner, model_loading, nlu_reuse, rule_matching, state_history
 from rasa_plugins.switch import require_checked_rasa, speedups_on
@@ -191,6 +193,16 @@ def apply() -> None:
         module.copy = _COPY_FOR_DEBUG_LOGS
     for module in OTHERS:
         module.apply()
+
+
+def after_model_loaded() -> bool:
+    """Once the model is loaded, with the speed-ups on: what is loaded is frozen out of the garbage
+    collector's way (bot/frozen_heap.py). True when done."""
+    if not speedups_on():
+        return False
+    count = frozen_heap.freeze_what_is_loaded()
+    logger.info("%d objects loaded at start are left out of garbage collection.", count)
+    return True
 
 
 def apply_if_switched_on() -> bool:

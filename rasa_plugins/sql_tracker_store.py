@@ -190,6 +190,9 @@ def _one_statement_engine(engine):
             engine.url,
             isolation_level="AUTOCOMMIT",
             hide_parameters=True,
+            # No transaction is ever left open on these, so none is rolled back as each goes back
+            # to the pool (a call per statement otherwise).
+            pool_reset_on_return=None,
             **create_engine_kwargs(engine.url),
         )
     return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -98,6 +98,16 @@ class Stack:
         mode = "on" if speedups_on() else "off"
         if f"Rasa speed-ups are {mode}" not in self.logs[-1].read_text(errors="replace"):
             pytest.fail(f"the Rasa server did not say its speed-ups are {mode}, as PHB_RASA_SPEEDUPS asks")
+        # With them on, what the server loaded is frozen out of garbage collection once the model
+        # is loaded (bot/frozen_heap.py): said just after it starts answering.
+        frozen = "left out of garbage collection"
+        deadline = time.monotonic() + 30
+        while mode == "on" and frozen not in self.logs[-1].read_text(errors="replace"):
+            if time.monotonic() > deadline:
+                pytest.fail("the Rasa server did not freeze what it loaded, with its speed-ups on")
+            time.sleep(0.2)
+        if mode == "off" and frozen in self.logs[-1].read_text(errors="replace"):
+            pytest.fail("the Rasa server froze what it loaded, with its speed-ups off")
 
     def start(self):
         self.start_actions()
