@@ -52,7 +52,7 @@ class PhbRestInput(RestInput):
         @webhook.listener("after_server_start")
         async def model_loaded(app, _loop):
             # Rasa loads the model before the server starts (its before_server_start listener).
-            speedups.after_model_loaded()
+            speedups.after_model_loaded(speedups.model_can_be_replaced(app))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request):

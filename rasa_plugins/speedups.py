@@ -195,10 +195,19 @@ def apply() -> None:
         module.apply()
 
 
-def after_model_loaded() -> bool:
+def model_can_be_replaced(app) -> bool:
+    """Whether Rasa's HTTP API is on, where PUT /model replaces the model while the server runs."""
+    return any(route.path == "model" and "PUT" in route.methods for route in app.router.routes)
+
+
+def after_model_loaded(model_replaceable: bool = False) -> bool:
     """Once the model is loaded, with the speed-ups on: what is loaded is frozen out of the garbage
-    collector's way (bot/frozen_heap.py). True when done."""
+    collector's way (bot/frozen_heap.py). Not when the model can be replaced (Rasa's HTTP API):
+    the old model's cycles, frozen, would never be collected. True when done."""
     if not speedups_on():
+        return False
+    if model_replaceable:
+        logger.info("What was loaded is not frozen: Rasa's HTTP API can replace the model.")
         return False
     count = frozen_heap.freeze_what_is_loaded()
     logger.info("%d objects loaded at start are left out of garbage collection.", count)

@@ -191,7 +191,7 @@ def _one_statement_engine(engine):
             isolation_level="AUTOCOMMIT",
             hide_parameters=True,
             # No transaction is ever left open on these, so none is rolled back as each goes back
-            # to the pool (a call per statement otherwise).
+            # to the pool (SQLAlchemy's reset, at every statement, otherwise).
             pool_reset_on_return=None,
             **create_engine_kwargs(engine.url),
         )

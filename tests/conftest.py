@@ -5,6 +5,7 @@ If either cannot be started the tests that need it fail, loudly: they never skip
 """
 
 import contextlib
+import gc
 import os
 import pathlib
 import secrets
@@ -37,6 +38,15 @@ if not os.environ.get("PHB_INTAKE_KEY"):
 
 POSTGRES = ROOT / "scripts" / "postgres.sh"
 REDIS = ROOT / "scripts" / "redis.sh"
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen():
+    """A test that warms a server up freezes what is alive (bot/frozen_heap.py): the rest of the
+    run collects garbage as usual."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 _RUN = {"start": time.monotonic(), "file": None, "reporter": None}

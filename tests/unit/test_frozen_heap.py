@@ -48,6 +48,31 @@ def test_the_rasa_server_freezes_once_its_model_is_loaded_only_with_the_speed_up
     assert speedups.after_model_loaded() is True and gc.get_freeze_count() > 0
 
 
+def test_a_model_that_can_be_replaced_is_not_frozen(unfrozen):
+    from sanic import Sanic
+
+    from rasa_plugins import speedups
+
+    app = Sanic("phb_frozen_heap_test")
+
+    @app.put("/model")
+    async def replace(_request):  # as Rasa's HTTP API (rasa/server.py) has it
+        return None
+
+    app.router.finalize()
+    assert speedups.model_can_be_replaced(app)
+    assert speedups.after_model_loaded(speedups.model_can_be_replaced(app)) is False
+    assert gc.get_freeze_count() == 0
+    plain = Sanic("phb_frozen_heap_test_plain")
+
+    @plain.get("/")
+    async def health(_request):
+        return None
+
+    plain.router.finalize()
+    assert not speedups.model_can_be_replaced(plain)
+
+
 def test_the_action_server_freezes_after_its_warm_up(unfrozen, monkeypatch, tmp_path):
     from bot.warm_up import warm_up
 
