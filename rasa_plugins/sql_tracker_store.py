@@ -222,9 +222,12 @@ class PhbSQLTrackerStore(SQLTrackerStore):
 
     def _fault(self, doing: str, error: Exception) -> None:
         store_guard.note(type(error).__name__)
-        # The database may have gone away: the one-statement pool's connections may be dead too,
-        # though none of them failed yet. New ones are made when it is next used.
+        # The database may have gone away: both pools' connections may be dead, though none of
+        # them failed yet (on PostgreSQL a message uses only the one-statement pool, so "End
+        # chat" would otherwise be the first to find Rasa's pool dead). New ones are made when
+        # each is next used.
         self._one_statement.dispose()
+        self.engine.dispose()
         logger.error("The conversation store could not %s: %s", doing, type(error).__name__)
 
     def _keep(
