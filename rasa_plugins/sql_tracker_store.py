@@ -36,13 +36,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import time
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+import psycopg2
 import sqlalchemy as sa
+from psycopg2.extras import execute_values
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -58,19 +61,9 @@ from rasa_plugins import store_guard
 from rasa_plugins.switch import require_checked_rasa, speedups_on
 
 logger = logging.getLogger(__name__)
-
-
-def _driver_errors() -> tuple:
-    try:
-        import psycopg2
-    except ImportError:
-        return ()
-    return (psycopg2.Error,)
-
-
 # What a fault is reduced to: its class name says what happened, and never carries a value.
 # psycopg2's own errors come from the statements sent to it directly (_DriverStatements).
-FAULTS = (SQLAlchemyError, KeyMissing, OSError, *_driver_errors())
+FAULTS = (SQLAlchemyError, KeyMissing, OSError, psycopg2.Error)
 # At most this many conversations kept per server (the least recently used makes room for a new one,
 # and is read whole if it comes back), so memory stays bounded however busy the service is.
 KEPT_CONVERSATIONS = 2000
@@ -117,10 +110,7 @@ class _DriverStatements:
     database, goes through SQLAlchemy."""
 
     def __init__(self, engine, table) -> None:
-        from psycopg2.extras import execute_values
-
         self._engine = engine
-        self._execute_values = execute_values
         name = engine.dialect.identifier_preparer.format_table(table)
         columns = f"SELECT id, type_name, timestamp, data FROM {name} WHERE sender_id = %(sender)s AND id >= "
         self._from_data = (
@@ -142,43 +132,41 @@ class _DriverStatements:
             names = [name for name, value in compiled.params.items() if value == _PLACEHOLDER]
             self._last_session = (compiled.string, compiled.params, names)
         sql, params, names = self._last_session
-        connection = self._engine.raw_connection()
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, {**params, **dict.fromkeys(names, sender_id)})
-                return cursor.fetchall()
-        finally:
-            connection.close()
+        with self._cursor() as cursor:
+            cursor.execute(sql, {**params, **dict.fromkeys(names, sender_id)})
+            return cursor.fetchall()
 
     def rows_from(self, sender_id: str, last_data: str, last_id: Optional[int] = None) -> list[tuple]:
         """(id, type_name, timestamp, data) of the rows from the one sealed as `last_data` on; none
         if it has gone. With its id, the rows are found by id and the first one's seal checked:
         the same rows, without comparing the sealed data of every row of the conversation."""
-        connection = self._engine.raw_connection()
-        try:
-            with connection.cursor() as cursor:
-                if last_id is None:
-                    cursor.execute(self._from_data, {"sender": sender_id, "last": last_data})
-                    return cursor.fetchall()
-                cursor.execute(self._from_id, {"sender": sender_id, "id": last_id})
-                rows = cursor.fetchall()
-        finally:
-            connection.close()
+        with self._cursor() as cursor:
+            if last_id is None:
+                cursor.execute(self._from_data, {"sender": sender_id, "last": last_data})
+                return cursor.fetchall()
+            cursor.execute(self._from_id, {"sender": sender_id, "id": last_id})
+            rows = cursor.fetchall()
         return rows if rows and rows[0][3] == last_data else []
 
     def insert(self, rows: list[dict]) -> int:
         """One INSERT statement for all the rows (ROWS_IN_ONE_INSERT at most): all or nothing. The
         last row's id."""
         values = [(row["sender_id"], row["type_name"], row["timestamp"], row["data"]) for row in rows]
-        connection = self._engine.raw_connection()
-        try:
-            with connection.cursor() as cursor:
-                ids = self._execute_values(cursor, self._insert, values, page_size=len(values), fetch=True)
-        finally:
-            connection.close()
+        with self._cursor() as cursor:
+            ids = execute_values(cursor, self._insert, values, page_size=len(values), fetch=True)
         # PostgreSQL numbers the rows of one INSERT in order (a wrong guess is only a slower read:
         # rows_from checks the seal).
         return max(row[0] for row in ids)
+
+    @contextlib.contextmanager
+    def _cursor(self):
+        """A cursor on a pooled connection (in autocommit: each statement is all or nothing)."""
+        connection = self._engine.raw_connection()
+        try:
+            with connection.cursor() as cursor:
+                yield cursor
+        finally:
+            connection.close()
 
 
 def _one_statement_engine(engine):
@@ -343,9 +331,10 @@ class PhbSQLTrackerStore(SQLTrackerStore):
         # What is stored is known if it was kept, or if nothing was stored before. (Rasa's processor
         # creates a new conversation empty: kept with no last row, its next save need not count.)
         if self._kept is not None and (kept is not None or (stored == 0 and (rows or known_new))):
-            if not rows:
-                last_id = kept.last_id if kept else None
-            last_data = rows[-1]["data"] if rows else (kept.last_data if kept else None)
+            if rows:
+                last_data = rows[-1]["data"]
+            else:  # nothing new: the last stored row is still the one kept (or there is none)
+                last_data, last_id = (kept.last_data, kept.last_id) if kept else (None, None)
             self._keep_saved(tracker, new_events, last_data, kept.session_start if kept else None, last_id)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
