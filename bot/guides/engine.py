@@ -8,6 +8,7 @@ is answered, `go_back` and `leave` when the person asks.
 
 from __future__ import annotations
 
+from bot import corrections
 from bot.answers import (
     ASKED_WHY,
     Reading,
@@ -206,6 +207,8 @@ def extract(turn: Turn) -> dict:
     offered = {b.get("payload") for reply in guide.ask(question, answers, turn) for b in reply.buttons}
     if text in offered:
         return {ANSWER: text}
+    if corrected(guide, answers, question, turn) is not None:
+        return {ANSWER: text}  # "oops", "no wait": whatever the NLU made of it (validate says what it does)
     if intent not in guide.answers_despite and not strict and not owns_this_turn(guide, text):
         return {}
     reading = guide.understand(question, text, answers, turn, False)
@@ -230,6 +233,9 @@ def validate(turn: Turn, value) -> Decision:
     question = guide.next_question(answers, turn)
     if question is None:
         return Decision(slots={ANSWER: "done"})
+    correction = corrected(guide, answers, question, turn, str(value))
+    if correction is not None:
+        return correction
     replies = question_replies(turn)
     reading = guide.understand(question, str(value), answers, turn, replies is not None)
     if reading.is_question:
@@ -261,20 +267,63 @@ def go_back(turn: Turn) -> Decision:
     taken = _taken_despite_go_back(guide, answers, turn)
     if taken is not None:
         return taken
+    # "sorry, I meant for me", read as "go back": the answer it gives is taken at once.
+    decision = corrected(guide, answers, guide.next_question(answers, turn), turn) or _forget_last(guide, answers)
+    if turn.active_form != FORM:
+        # After the result (or a pause) going back reopens the guide.
+        decision.followup = FORM
+    return decision
+
+
+def _forget_last(guide: Guide, answers: dict) -> Decision:
+    """The last answer forgotten, so the form asks that question again."""
     decision = Decision()
     if not answers:
         decision.replies.append(guide.say("nothing_to_go_back_to"))
     else:
         last = list(answers)[-1]
-        answers.pop(last)
+        answers = {k: v for k, v in answers.items() if k != last}
         decision.replies.append(guide.say("went_back"))
         decision.slots[guide.answers_slot] = answers
         decision.slots.update(guide.answer_slots(last, None))
     decision.slots.update({ANSWER: None, TRIES: 0, **{s: None for s in guide.result_slots}})
-    if turn.active_form != FORM:
-        # After the result (or a pause) going back reopens the guide.
-        decision.followup = FORM
     return decision
+
+
+def corrected(
+    guide: Guide, answers: dict, question: str | None, turn: Turn, text: str | None = None
+) -> Decision | None:
+    """A message that takes back the last answer instead of answering `question` (bot/corrections.py):
+    "no wait" asks again; "sorry, I meant for me" changes the last answer to what it says; "oops"
+    goes back to it. After a failed try at `question`, what it says is tried there first."""
+    text = turn.text if text is None else text
+    correction = corrections.read(text, own_words=guide.owns_turn)
+    if correction is None:
+        return None
+    if correction.kind is corrections.Kind.WAIT:
+        return Decision([say_message("take_your_time")], {ANSWER: None})
+    last = list(answers)[-1] if answers else None
+    before = {k: v for k, v in answers.items() if k != last}
+    earlier = guide.next_question(before, turn) if last is not None else None
+    places = [(earlier, before), (question, answers)]
+    if correction.kind is corrections.Kind.MAYBE_CHANGE:
+        if question is not None and guide.understand(question, text, answers, turn, False).is_answer:
+            return None  # "actually, yes" answers the question asked
+        places = places[:1]
+    elif int(turn.slot(TRIES) or 0):
+        places.reverse()
+    for place, known in places:
+        if place is None or not correction.rest:
+            continue
+        reading = guide.understand(place, correction.rest, known, turn, False)
+        if reading.is_answer:
+            changed = known is before
+            slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
+            slots.update(take_answer(guide, known, place, reading.value, turn))
+            return Decision([say_message("answer_changed")] if changed else [], slots)
+    if correction.kind is corrections.Kind.MAYBE_CHANGE:
+        return None
+    return _forget_last(guide, answers)
 
 
 def _taken_despite_go_back(guide: Guide, answers: dict, turn: Turn) -> Decision | None:

@@ -58,6 +58,20 @@ def test_going_back_and_a_right_to_have_result(servers):
     assert "Adults who get NHS Continuing Healthcare" in result
 
 
+def test_people_correct_themselves_in_their_own_words(servers):
+    """Corrections the NLU reads as something else: "oops" as "are you a bot?", "no wait" as "no"."""
+    chat = Chat(servers["url"], area="kent-and-medway")
+    chat.say("can i get a personal health budget")
+    assert "Are they 18 or over?" in text_of(chat.say("my mum"))
+    replies = text_of(chat.say("no wait"))  # not "No, 17 or under"
+    assert "No rush" in replies and "Are they 18 or over?" in replies
+    replies = text_of(chat.say("oops"))
+    assert "go back" in replies and "Who are you asking for?" in replies and "computer program" not in replies
+    chat.say("my mum")
+    replies = text_of(chat.say("sorry I meant for me"))
+    assert "changed that answer" in replies and "Are you 18 or over?" in replies
+
+
 def test_natural_answers_are_accepted_and_the_start_is_clean(servers):
     """The transcript that found two faults: a spurious re-ask at the start, and an answer
     the NLU took for an FAQ ("they're assessing him at the moment") answered as a question."""

@@ -171,6 +171,12 @@ def test_a_name_the_model_reads_as_go_back_is_still_the_name_and_go_back_still_w
     assert "date of birth" in replies and "go back" not in replies.lower()
     replies = text_of(chat.say("oops, go back"))
     assert "full name" in replies
+    chat.say("Wei Zhang")
+    replies = text_of(chat.say("Sorry I meant Wei Chang"))  # the name changed, as typed
+    assert "changed that answer" in replies and "date of birth" in replies
+    chat.say("12 March 1950")
+    replies = text_of(chat.say("no that's wrong, it's 13 March 1950"))
+    assert "changed that answer" in replies and "NHS number" in replies
 
 
 def test_a_crisis_mid_intake_is_answered_at_once(servers):

@@ -95,6 +95,59 @@ def test_a_name_the_model_alone_read_as_go_back_is_the_answer_in_a_guide_that_ow
     assert decision.slots["intake_answers"]["name"] == "Wei Zhang" and decision.followup is None
 
 
+def test_a_correction_the_nlu_read_as_small_talk_goes_back_to_the_last_question():
+    slots = in_check({"who_for": "carer"})
+    assert engine.extract(turn("oops", "bot_challenge", slots=slots)) == {ANSWER: "oops"}
+    decision = engine.validate(turn("oops", "bot_challenge", slots=slots), "oops")
+    assert decision.slots[ANSWERS] == {} and decision.slots[ANSWER] is None
+    assert [r.text for r in decision.replies] == [ELIGIBILITY.say("went_back").text]
+
+
+def test_a_correction_that_gives_the_answer_changes_the_last_one_and_carries_on():
+    slots = in_check({"who_for": "carer"}, **{RESULT: None})
+    for text, intent in (("sorry I meant for me", "something_else"), ("actually it's for me", "faq")):
+        assert engine.extract(turn(text, intent, slots=slots)) == {ANSWER: text}
+        decision = engine.validate(turn(text, intent, slots=slots), text)
+        assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[ANSWER] is None
+        assert [r.text for r in decision.replies] == [render("answer_changed")]
+    # Read as "go back" by the NLU: the same.
+    assert engine.go_back(turn("sorry I meant for me", "go_back", slots=slots)).slots[ANSWERS] == {"who_for": "self"}
+
+
+def test_actually_with_an_answer_to_the_question_asked_answers_it():
+    slots = in_check({"who_for": "carer"})
+    assert engine.extract(turn("actually yes", "affirm", slots=slots)) == {}  # the form's own mapping takes it
+    decision = engine.validate(turn("actually yes", "affirm", slots=slots), "actually yes")
+    assert decision.slots[ANSWERS] == {"who_for": "carer", "age_group": "adult"} and decision.replies == []
+
+
+def test_after_a_failed_try_a_correction_is_tried_on_the_question_asked_first():
+    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang"}
+    slots = {GUIDE: "intake", "intake_answers": answers}
+    # Just after the name: the date corrects the last answer? No: it is not a name, so it answers the date.
+    decision = engine.validate(turn("sorry I meant 12/03/1950", slots={**slots, TRIES: 1}), "sorry I meant 12/03/1950")
+    assert (
+        decision.slots["intake_answers"]["name"] == "Wei Zhang" and "date_of_birth" in decision.slots["intake_answers"]
+    )
+    # A name after it: changes the name, as typed.
+    decision = engine.validate(turn("Sorry I meant Wei Chang", slots=slots), "Sorry I meant Wei Chang")
+    assert decision.slots["intake_answers"]["name"] == "Wei Chang"
+
+
+def test_holding_an_answer_back_asks_again_without_counting_a_try():
+    slots = in_check({"who_for": "carer"}, **{TRIES: 1})
+    decision = engine.validate(turn("no wait", "deny", slots=slots), "no wait")
+    assert decision.slots == {ANSWER: None} and [r.text for r in decision.replies] == [render("take_your_time")]
+
+
+def test_in_a_guide_that_owns_the_turn_only_a_message_that_starts_by_correcting_is_a_correction():
+    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang"}
+    slots = {GUIDE: "intake", "intake_answers": answers}
+    assert engine.corrected(INTAKE, answers, "date_of_birth", turn("I pressed the wrong button", slots=slots)) is None
+    decision = engine.corrected(INTAKE, answers, "date_of_birth", turn("oops", slots=slots))
+    assert "name" not in decision.slots["intake_answers"]
+
+
 def test_stop_leaves_the_form_and_keeps_the_answers():
     decision = engine.leave(turn("stop", "stop", slots=in_check({"who_for": "self"})), "stopped")
     assert decision.leave_form and decision.slots == {} and decision.replies == [ELIGIBILITY.say("stopped")]
