@@ -8,10 +8,11 @@ are in content/messages.yml (`corrections`); bot/guides/engine.py decides what e
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
-from bot.answers import has, looks_like_question, norm
+from bot.answers import looks_like_question, norm
 from bot.messages import all_messages
 
 # A longer message with a correcting phrase in the middle is an answer that happens to use it
@@ -36,13 +37,24 @@ class Correction:
     rest: str = ""
 
 
-def _starting(clean: str, phrases: list[str]) -> tuple[str, bool]:
+@functools.lru_cache(maxsize=None)
+def _phrases(*keys: str) -> tuple[str, ...]:
+    """The normalised phrases of these lists in content/messages.yml, the longest first."""
+    words = all_messages()["corrections"]
+    return tuple(sorted({norm(p).strip() for key in keys for p in words[key]}, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
+def _words(*keys: str) -> frozenset[str]:
+    return frozenset(word for phrase in _phrases(*keys) for word in phrase.split())
+
+
+def _starting(clean: str, phrases: tuple[str, ...]) -> tuple[str, bool]:
     """`clean` without the phrases it starts with (the longest first, again and again), and
     whether any were taken off."""
-    ordered = sorted({norm(p).strip() for p in phrases}, key=len, reverse=True)
     took = False
     while True:
-        phrase = next((p for p in ordered if clean.startswith(f" {p} ")), None)
+        phrase = next((p for p in phrases if clean.startswith(f" {p} ")), None)
         if phrase is None:
             return clean, took
         clean, took = clean[len(phrase) + 1 :], True
@@ -62,10 +74,6 @@ def _as_typed(text: str, rest: str) -> str:
     return text[starts[-words] :].strip(" ,.;:!-") if len(starts) >= words else rest.strip()
 
 
-def _words_of(phrases: list[str]) -> set[str]:
-    return {word for phrase in phrases for word in norm(phrase).split()}
-
-
 def read(text: str, own_words: bool = False) -> Correction | None:
     """How `text` takes back the last answer, if it does. A question never does ("what if I chose
     the wrong one?"): it is answered as a question.
@@ -75,25 +83,26 @@ def read(text: str, own_words: bool = False) -> Correction | None:
     """
     if looks_like_question(text):
         return None
-    words = all_messages()["corrections"]
     clean = norm(text)
     if not clean.strip():
         return None
-    opening, _ = _starting(clean, words["fillers"])
-    rest, corrects = _starting(opening, words["phrases"])
+    opening, _ = _starting(clean, _phrases("fillers"))
+    rest, corrects = _starting(opening, _phrases("phrases"))
     if not corrects and not own_words and len(clean.split()) <= SHORT_WORDS:
-        found = [norm(p).strip() for p in words["phrases"] if has(clean, p)]
-        if found:
-            rest, corrects = " " + clean.split(f" {max(found, key=len)} ", 1)[1], True
+        found = next((p for p in _phrases("phrases") if f" {p} " in clean), None)
+        if found is not None:
+            rest, corrects = " " + clean.split(f" {found} ", 1)[1], True
     if corrects:
-        rest, _ = _starting(rest, [*words["phrases"], *words["fillers"], *words["joins"]])
+        rest, _ = _starting(rest, _phrases("phrases", "fillers", "joins"))
         return Correction(Kind.CHANGE, _as_typed(text, rest))
-    held = _words_of([*words["fillers"], *words["hesitation"], *words["yes_no"]])
-    if set(clean.split()) <= held and any(has(clean, h) for h in words["hesitation"]):
+    words = clean.split()
+    if set(words) <= _words("fillers", "hesitation", "yes_no") and any(
+        f" {h} " in clean for h in _phrases("hesitation")
+    ):
         return Correction(Kind.WAIT)
-    rest, maybe = _starting(clean, words["maybe"])
+    rest, maybe = _starting(clean, _phrases("maybe"))
     if maybe:
-        rest, _ = _starting(rest, [*words["fillers"], *words["joins"]])
+        rest, _ = _starting(rest, _phrases("fillers", "joins"))
         if rest.strip():
             return Correction(Kind.MAYBE_CHANGE, _as_typed(text, rest))
     return None
