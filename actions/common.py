@@ -14,7 +14,7 @@ from bot.areas import Area, get_area, known_area_id, resolve_area, stored_area
 from bot.guides.decision import Decision
 from bot.guides.guide import FORM
 from bot.guides.turn import AREA_SLOT, Turn
-from bot.replies import Reply
+from bot.replies import SOMETHING_ELSE, Reply
 
 # The form's own step; any other action since the person's message means a rule answered it.
 _FORM_STEPS = ("action_listen", "action_extract_slots", FORM)
@@ -35,6 +35,22 @@ def _new_message(tracker: Tracker) -> bool:
     return False
 
 
+def _after_did_you_mean(tracker: Tracker) -> bool:
+    """Whether the replies to the previous message offered "did you mean" buttons (they end with
+    "Something else")."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif users == 1 and event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if any(b.get("payload") == SOMETHING_ELSE for b in buttons):
+                return True
+    return False
+
+
 def turn_from(tracker: Tracker) -> Turn:
     """The tracker as the guide engine sees it (bot/guides/turn.py)."""
     return Turn(
@@ -43,6 +59,7 @@ def turn_from(tracker: Tracker) -> Turn:
         active_form=(tracker.active_loop or {}).get("name"),
         requested_slot=tracker.get_slot("requested_slot"),
         new_message=_new_message(tracker),
+        after_did_you_mean=_after_did_you_mean(tracker),
         sender_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel(),
         now=utc_now(),

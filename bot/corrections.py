@@ -15,9 +15,19 @@ from dataclasses import dataclass
 from bot.answers import looks_like_question, norm
 from bot.messages import all_messages
 
-# A longer message with a correcting phrase in the middle is an answer that happens to use it
+# A longer message with correcting words in the middle is an answer that happens to use them
 # ("I pressed the wrong button on the lift and got stuck"): only a short one is read as a correction.
 SHORT_WORDS = 8
+
+
+class Mode(enum.Enum):
+    """How a question takes corrections (each guide says, per question: Guide.corrections)."""
+
+    # Answers are chosen (yes or no, an option): all the correcting words count.
+    CHOICE = "choice"
+    # Any words may be the answer (a name, a detail, an outcome draft, a comment): only a message
+    # that starts with a clear correction ("oops", "sorry, I meant") is one.
+    OWN_WORDS = "own_words"
 
 
 class Kind(enum.Enum):
@@ -35,6 +45,9 @@ class Correction:
     kind: Kind
     # What the message says the answer should be, with the correcting words taken off ("for me").
     rest: str = ""
+    # The correcting words were inside the message, not at its start ("I pressed the wrong
+    # button"): it is a correction only if the message does not answer the question asked.
+    inside: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -74,35 +87,41 @@ def _as_typed(text: str, rest: str) -> str:
     return text[starts[-words] :].strip(" ,.;:!-") if len(starts) >= words else rest.strip()
 
 
-def read(text: str, own_words: bool = False) -> Correction | None:
+def read(text: str, mode: Mode = Mode.CHOICE) -> Correction | None:
     """How `text` takes back the last answer, if it does. A question never does ("what if I chose
-    the wrong one?"): it is answered as a question.
-
-    `own_words`: the guide takes people's own words as answers (names, outcome drafts), so only a
-    message that starts with a correcting phrase is one.
-    """
+    the wrong one?"): it is answered as a question."""
     if looks_like_question(text):
         return None
     clean = norm(text)
     if not clean.strip():
         return None
+    lists = ("clear",) if mode is Mode.OWN_WORDS else ("clear", "slips", "choice")
     opening, _ = _starting(clean, _phrases("fillers"))
-    rest, corrects = _starting(opening, _phrases("phrases"))
-    if not corrects and not own_words and len(clean.split()) <= SHORT_WORDS:
-        found = next((p for p in _phrases("phrases") if f" {p} " in clean), None)
+    rest, corrects = _starting(opening, _phrases(*lists))
+    inside = False
+    if not corrects and mode is Mode.CHOICE and len(clean.split()) <= SHORT_WORDS:
+        found = next((p for p in _phrases("clear", "slips") if f" {p} " in clean), None)
         if found is not None:
-            rest, corrects = " " + clean.split(f" {found} ", 1)[1], True
+            # What follows words inside a message ("…the wrong button") is not the answer meant.
+            rest, corrects, inside = " ", True, True
+    if corrects and _starting(rest, _phrases("asking"))[1]:
+        return None  # "sorry, I meant to ask…": a question follows
     if corrects:
-        rest, _ = _starting(rest, _phrases("phrases", "fillers", "joins"))
-        return Correction(Kind.CHANGE, _as_typed(text, rest))
-    words = clean.split()
-    if set(words) <= _words("fillers", "hesitation", "yes_no") and any(
+        # Only correcting words and joins come off what follows: "Oh" may start a name.
+        rest, _ = _starting(rest, _phrases(*lists, "joins"))
+        if mode is Mode.CHOICE and len(rest.split()) > SHORT_WORDS:
+            return None  # "sorry, I meant to ask: …": a chosen answer is never that long
+        return Correction(Kind.CHANGE, _as_typed(text, rest), inside)
+    if set(clean.split()) <= _words("fillers", "hesitation", "yes_no") and any(
         f" {h} " in clean for h in _phrases("hesitation")
     ):
         return Correction(Kind.WAIT)
-    rest, maybe = _starting(clean, _phrases("maybe"))
-    if maybe:
-        rest, _ = _starting(rest, _phrases("fillers", "joins"))
-        if rest.strip():
-            return Correction(Kind.MAYBE_CHANGE, _as_typed(text, rest))
+    if len(clean.split()) <= SHORT_WORDS and _starting(opening, _phrases("away"))[1]:
+        return Correction(Kind.WAIT)  # "brb", "be back in 5 minutes"
+    if mode is Mode.CHOICE and len(clean.split()) <= SHORT_WORDS:
+        rest, maybe = _starting(clean, _phrases("maybe"))
+        if maybe:
+            rest, _ = _starting(rest, _phrases("fillers", "joins"))
+            if rest.strip():
+                return Correction(Kind.MAYBE_CHANGE, _as_typed(text, rest))
     return None

@@ -267,11 +267,11 @@ def go_back(turn: Turn) -> Decision:
     taken = _taken_despite_go_back(guide, answers, turn)
     if taken is not None:
         return taken
-    # "sorry, I meant for me", read as "go back": the answer it gives is taken at once.
-    decision = corrected(guide, answers, guide.next_question(answers, turn), turn) or _forget_last(guide, answers)
-    if turn.active_form != FORM:
-        # After the result (or a pause) going back reopens the guide.
-        decision.followup = FORM
+    if turn.active_form == FORM:
+        # "sorry, I meant for me", read as "go back": the answer it gives is taken at once.
+        return corrected(guide, answers, guide.next_question(answers, turn), turn) or _forget_last(guide, answers)
+    decision = _forget_last(guide, answers)
+    decision.followup = FORM  # after the result (or a pause) going back reopens the guide
     return decision
 
 
@@ -290,25 +290,39 @@ def _forget_last(guide: Guide, answers: dict) -> Decision:
     return decision
 
 
+# What the NLU often makes of a correction ("oops" is bot_challenge, "no wait" deny). A crisis, stop,
+# start again, a request for a person or for another guide keeps its own rule.
+CORRECTABLE = frozenset(
+    {FALLBACK, "faq", "affirm", "deny", "dont_know", "answer", "bot_challenge", "greet", "goodbye", "thank"}
+    | {"out_of_scope", "something_else", "go_back", "inform_area", None}
+)
+
+
 def corrected(
     guide: Guide, answers: dict, question: str | None, turn: Turn, text: str | None = None
 ) -> Decision | None:
     """A message that takes back the last answer instead of answering `question` (bot/corrections.py):
     "no wait" asks again; "sorry, I meant for me" changes the last answer to what it says; "oops"
     goes back to it. After a failed try at `question`, what it says is tried there first."""
+    mode = guide.corrections(question, answers) if question is not None else None
+    if mode is None or turn.intent not in CORRECTABLE or model_only_crisis(turn.message):
+        return None  # a crisis only the model saw is tried as the answer, with 999 and 111 (validate)
+    if turn.intent == "something_else" and turn.after_did_you_mean:
+        return None  # "not what I meant" answers the "did you mean" offer
     text = turn.text if text is None else text
-    correction = corrections.read(text, own_words=guide.owns_turn)
+    correction = corrections.read(text, mode)
     if correction is None:
         return None
     if correction.kind is corrections.Kind.WAIT:
         return Decision([say_message("take_your_time")], {ANSWER: None})
+    if correction.kind is corrections.Kind.MAYBE_CHANGE or correction.inside:
+        if guide.understand(question, text, answers, turn, False).is_answer:
+            return None  # "actually, yes", "yes, her chair is the wrong size now": an answer
     last = list(answers)[-1] if answers else None
     before = {k: v for k, v in answers.items() if k != last}
     earlier = guide.next_question(before, turn) if last is not None else None
     places = [(earlier, before), (question, answers)]
     if correction.kind is corrections.Kind.MAYBE_CHANGE:
-        if question is not None and guide.understand(question, text, answers, turn, False).is_answer:
-            return None  # "actually, yes" answers the question asked
         places = places[:1]
     elif int(turn.slot(TRIES) or 0):
         places.reverse()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bot.answers import Reading
+from bot.corrections import Mode
 from bot.guides.turn import Turn
 from bot.replies import Reply
 
@@ -62,6 +63,10 @@ class Guide:
     # Answers known from earlier in the conversation, added after each answer (the intake takes
     # who the eligibility check was for, once the person has agreed to give details).
     carry: Callable[[str, dict, Turn], dict] = field(default=lambda question, answers, turn: answers)
+    # How each question takes a message that takes back the last answer ("oops", "sorry, I meant
+    # for me"; bot/corrections.py): Mode.CHOICE where answers are chosen, Mode.OWN_WORDS where any
+    # words may be the answer, None where the question reads changes itself (the intake's review).
+    corrections: Callable[[str, dict], "Mode | None"] = field(default=lambda question, answers: Mode.CHOICE)
     # Answers an opening message gives plainly ("my mum gets CHC, could she have one?"), so they
     # are not asked again (bot/openings.py).
     from_opening: Callable[[str], dict] = field(default=lambda text: {})

@@ -29,6 +29,9 @@ class Turn:
     # Whether the form runs straight after the person's message (not on coming back to the form
     # after a rule answered that message).
     new_message: bool = True
+    # The assistant's replies to the previous message offered "did you mean" buttons: "not what I
+    # meant" then answers that offer, not the guide's question.
+    after_did_you_mean: bool = False
     sender_id: str = ""
     channel: str | None = None
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))

@@ -2,10 +2,12 @@ import asyncio
 
 import pytest
 
+from actions.common import turn_from
 from actions.area_answers import ActionHowToStart, ActionLocalOffer, ActionSetArea, ActionTalkToPerson
 from actions.fallback import ActionHandleMisunderstanding
 from actions.session import ActionSessionStart, ActionStartAgain
-from tests.actions.conftest import make_tracker, said
+from bot.replies import SOMETHING_ELSE
+from tests.actions.conftest import make_tracker, said, user_event
 
 CORNWALL = "cornwall-and-isles-of-scilly"
 
@@ -136,3 +138,22 @@ def test_misunderstanding_count_restarts_after_start_again(dispatcher):
     tracker.events.insert(0, {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}})
     run(ActionHandleMisunderstanding(), dispatcher, tracker)
     assert "didn't understand" in said(dispatcher)
+
+
+def test_the_turn_says_whether_the_last_replies_offered_did_you_mean():
+    offer = {"event": "bot", "text": "Did you mean:", "data": {"buttons": [{"title": "x", "payload": SOMETHING_ELSE}]}}
+    question = {
+        "event": "bot",
+        "text": "Are they 18 or over?",
+        "data": {"buttons": [{"title": "Yes", "payload": "Yes"}]},
+    }
+    earlier = [user_event("nlu_fallback", "what about my benefits")]
+    assert turn_from(
+        make_tracker(("something_else", "not what I meant"), events=[*earlier, offer, question])
+    ).after_did_you_mean
+    assert not turn_from(
+        make_tracker(("something_else", "not what I meant"), events=[*earlier, question])
+    ).after_did_you_mean
+    # An offer two messages back does not count.
+    older = [user_event("nlu_fallback", "benefits?"), offer, user_event("affirm", "yes"), question]
+    assert not turn_from(make_tracker(("something_else", "not what I meant"), events=older)).after_did_you_mean

@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from bot.corrections import Kind, read
+from bot.corrections import Kind, Mode, read
 
 CORPUS = pathlib.Path(__file__).resolve().parents[1] / "understanding" / "corpus"
 
@@ -25,25 +25,54 @@ CORPUS = pathlib.Path(__file__).resolve().parents[1] / "understanding" / "corpus
         ("oops go back please, it's for me", "for me"),
         ("no that's wrong, it's 12 May 1950.", "12 May 1950"),
         ("Sorry I meant Wei Chang", "Wei Chang"),  # as typed: a name keeps its capitals
+        ("oops I meant no", "no"),
     ],
 )
 def test_a_correction_says_what_the_answer_should_be_if_it_does(text, rest):
-    for own_words in (False, True):
-        assert read(text, own_words=own_words) == read(text) and read(text).kind is Kind.CHANGE
-        assert read(text).rest == rest
+    correction = read(text)
+    assert correction.kind is Kind.CHANGE and correction.rest == rest and not correction.inside
 
 
-def test_a_correcting_phrase_inside_a_short_message_counts_only_where_answers_are_chosen():
-    assert read("I pressed the wrong button").kind is Kind.CHANGE
-    assert read("I pressed the wrong button", own_words=True) is None  # a detail or a draft may say it
+@pytest.mark.parametrize(
+    "text, rest",
+    [("oops", ""), ("Sorry I meant Wei Chang", "Wei Chang"), ("Sorry I meant Oh Min-jung", "Oh Min-jung")],
+)
+def test_where_any_words_may_be_the_answer_only_a_clear_correction_at_the_start_counts(text, rest):
+    assert read(text, Mode.OWN_WORDS) == read(text) and read(text).rest == rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's wrong that my mum has waited six months for a carer",
+        "My bad days are when I can't get out of bed",
+        "The wrong carers keep turning up",
+        "It's not right that I can't get to church",
+        "It gave me the wrong information",
+        "Some of the info was incorrect",
+        "I pressed the wrong button",
+        "actually it's for me",
+    ],
+)
+def test_words_that_only_correct_a_chosen_answer_are_an_answer_where_any_words_may_be_one(text):
+    assert read(text, Mode.OWN_WORDS) is None
+
+
+def test_correcting_words_inside_a_short_message_say_so():
+    correction = read("I pressed the wrong button")
+    assert correction.kind is Kind.CHANGE and correction.inside  # a correction only if it is not an answer
+    # Words that may be about something else count only at the start.
+    assert read("yes, it's the wrong one for her") is None
+    assert read("they turned her down but that's wrong") is None
+    assert read("wrong one").kind is Kind.CHANGE
 
 
 @pytest.mark.parametrize("text", ["no wait", "hang on", "wait, yes", "give me a sec", "hold on a moment"])
 def test_holding_an_answer_back_is_not_an_answer(text):
-    assert read(text).kind is Kind.WAIT
+    assert read(text).kind is Kind.WAIT and read(text, Mode.OWN_WORDS).kind is Kind.WAIT
 
 
-def test_actually_changes_only_if_what_follows_answers_the_last_question():
+def test_actually_changes_only_where_answers_are_chosen_and_only_if_something_follows():
     correction = read("actually it’s for my Mum!")
     assert correction.kind is Kind.MAYBE_CHANGE and correction.rest == "for my Mum"
     assert read("actually") is None
@@ -63,10 +92,13 @@ def test_actually_changes_only_if_what_follows_answers_the_last_question():
         "can I change my answer",  # a question: the NLU's "go back" answers it
         "what if I chose the wrong one?",
         "my mum's care is not right at the moment and I want help",
+        # Long: a question without its question mark, not a chosen answer.
+        "sorry to bother you, my wife gets pip and i get carers allowance, will any of that be affected",
+        "sorry I meant to ask about whether my benefits would be affected by it",
     ],
 )
 def test_answers_and_questions_are_not_corrections(text):
-    assert read(text) is None and read(text, own_words=True) is None
+    assert read(text) is None and read(text, Mode.OWN_WORDS) is None
 
 
 def test_no_real_question_or_outcome_draft_reads_as_a_correction():
@@ -79,5 +111,26 @@ def test_no_real_question_or_outcome_draft_reads_as_a_correction():
         if line.strip()
     ]
     assert len(messages) > 700
-    taken = [m for m in messages if read(m) is not None or read(m, own_words=True) is not None]
+    taken = [m for m in messages if read(m) is not None or read(m, Mode.OWN_WORDS) is not None]
     assert taken == []
+
+
+def test_corrections_as_others_worded_them():
+    """tests/understanding/corpus/corrections_public.jsonl: 143 messages gathered by a helper who had
+    not seen our word lists. At first sight (commit e9232c7) 9 of 20 corrections, 20 of 51 with the
+    answer they meant and 13 of 29 hold-backs were read; the kinds missed (by mistake, I changed my
+    mind, I said, be right back) were then added, so it is a development set now (docs/benchmarks.md).
+    The floor keeps what it reads; no ordinary message may be read as a correction or a hold-back
+    (a "maybe" changes the last answer only if the rest of the message answers it)."""
+    rows = [json.loads(line) for line in (CORPUS / "corrections_public.jsonl").read_text(encoding="utf-8").splitlines()]
+    read_as = {kind: [] for kind in ("change", "change_with_value", "wait", "not_a_correction")}
+    for row in rows:
+        correction = read(row["text"])
+        read_as[row["kind"]].append(correction.kind if correction else None)
+        if row["kind"] == "not_a_correction":
+            assert read(row["text"], Mode.OWN_WORDS) is None, row["text"]
+    changes = (Kind.CHANGE, Kind.MAYBE_CHANGE)
+    assert sum(k in changes for k in read_as["change"]) >= 18 and len(read_as["change"]) == 20
+    assert sum(k in changes for k in read_as["change_with_value"]) >= 31 and len(read_as["change_with_value"]) == 51
+    assert sum(k is Kind.WAIT for k in read_as["wait"]) >= 25 and len(read_as["wait"]) == 29
+    assert all(k in (None, Kind.MAYBE_CHANGE) for k in read_as["not_a_correction"])

@@ -1,8 +1,11 @@
 """The guide engine (bot/guides/engine.py) on plain Turn values, with no Rasa: what it says, which
 slots it sets and what runs next, for the steps every guide shares."""
 
+import dataclasses
+
 from bot.guides import engine
 from bot.guides.eligibility import ANSWERS, ELIGIBILITY, RESULT
+from bot.guides.feedback import FEEDBACK
 from bot.guides.guide import ANSWER, FORM, GUIDE, TRIES
 from bot.guides.intake import INTAKE
 from bot.guides.outcomes import OUTCOMES
@@ -140,12 +143,41 @@ def test_holding_an_answer_back_asks_again_without_counting_a_try():
     assert decision.slots == {ANSWER: None} and [r.text for r in decision.replies] == [render("take_your_time")]
 
 
-def test_in_a_guide_that_owns_the_turn_only_a_message_that_starts_by_correcting_is_a_correction():
-    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang"}
+def test_where_any_words_may_be_the_answer_only_a_message_that_starts_by_correcting_is_a_correction():
+    answers = {"consent": "agree", "filled_by": "family", "relationship": "daughter", "name": "Wei Zhang"}
     slots = {GUIDE: "intake", "intake_answers": answers}
-    assert engine.corrected(INTAKE, answers, "date_of_birth", turn("I pressed the wrong button", slots=slots)) is None
-    decision = engine.corrected(INTAKE, answers, "date_of_birth", turn("oops", slots=slots))
-    assert "name" not in decision.slots["intake_answers"]
+    text = "I pressed the wrong button on the lift"  # anything else the team should know
+    assert engine.corrected(INTAKE, answers, "anything_else", turn(text, slots=slots)) is None
+    decision = engine.corrected(INTAKE, answers, "anything_else", turn("oops", slots=slots))
+    assert decision.slots["intake_answers"] == {k: v for k, v in answers.items() if k != "name"}
+    # At a date, a slip is a slip: nothing after it is taken for the name.
+    at_the_date = engine.corrected(INTAKE, answers, "date_of_birth", turn("I pressed the wrong button", slots=slots))
+    assert "name" not in at_the_date.slots["intake_answers"]
+
+
+def test_a_correction_never_hides_a_crisis_stop_or_a_request_for_a_person():
+    draft = {GUIDE: "outcomes", "outcomes_answers": {"1:matters": "seeing my grandchildren"}}
+    text = "Sorry I meant nothing is working and I feel so low"
+    model_only = turn(text, "crisis", slots=draft, crisis_guard={"kind": "general"})
+    assert engine.corrected(OUTCOMES, draft["outcomes_answers"], "2:working", model_only) is None
+    assert engine.validate(model_only, text).replies[-1].text == render("urgent_line")
+    at_the_date = {GUIDE: "intake", "intake_answers": {"consent": "agree", "filled_by": "self", "name": "Wei Zhang"}}
+    assert engine.extract(turn("oops stop", "stop", slots=at_the_date)) == {}  # the stop rule answers
+    person = "sorry, I meant I'd rather talk to a person"
+    assert engine.extract(turn(person, "talk_to_person", slots=in_check({"who_for": "carer"}))) == {}
+
+
+def test_not_what_i_meant_after_a_did_you_mean_answers_that_offer():
+    after_offer = turn("not what I meant", "something_else", slots=in_check({"who_for": "carer"}))
+    assert engine.extract(dataclasses.replace(after_offer, after_did_you_mean=True)) == {}
+    assert engine.extract(after_offer) == {ANSWER: "not what I meant"}  # otherwise: the last answer was wrong
+
+
+def test_the_intake_review_and_a_feedback_comment_read_their_own_words():
+    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "anything_else": "She has dementia"}
+    assert engine.corrected(INTAKE, answers, "review", turn("no that's wrong", "deny")) is None
+    comment = turn("It gave me the wrong information", "something_else", slots={GUIDE: "feedback"})
+    assert engine.corrected(FEEDBACK, {"helped": "not_helped"}, "comment", comment) is None
 
 
 def test_stop_leaves_the_form_and_keeps_the_answers():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import feedback
+from bot.corrections import Mode
 from bot.guides.guide import Guide
 from bot.guides.turn import Turn
 
@@ -49,4 +50,5 @@ FEEDBACK = Guide(
     ),
     # A comment is taken whatever the NLU made of it (a crisis aside): it is the person's own words.
     strict=lambda question, answers: question == "comment",
+    corrections=lambda question, answers: Mode.OWN_WORDS if question == "comment" else Mode.CHOICE,
 )

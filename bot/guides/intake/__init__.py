@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
+from bot.corrections import Mode
 from bot.areas import DEFAULT_AREA_ID, all_areas, get_area
 from bot.guides.guide import Guide
 from bot.guides.turn import AREA_SLOT, Turn
@@ -80,6 +81,17 @@ def _finished(turn: Turn):
     return None
 
 
+def _corrections(question: str, answers: dict) -> Mode | None:
+    """The review reads "that's wrong, my postcode is…" itself (which answer to change). A question
+    with options or a strict check takes all the correcting words; the others (a name, a
+    relationship, anything else to say) are the person's own words."""
+    if question == "review":
+        return None
+    if questions.is_strict(question, answers) or "options" in questions.spec(question):
+        return Mode.CHOICE
+    return Mode.OWN_WORDS
+
+
 INTAKE = Guide(
     id="intake",
     answers_slot=ANSWERS,
@@ -99,6 +111,7 @@ INTAKE = Guide(
     answers_despite=frozenset({"greet", "goodbye", "thank", "what_can_you_do", "bot_challenge", "medical_question"}),
     strict=questions.is_strict,
     owns_turn=True,
+    corrections=_corrections,
     carry=lambda question, answers, turn: questions.carry_who_for(
         question, answers, (turn.slot("eligibility_answers") or {}).get("who_for")
     ),

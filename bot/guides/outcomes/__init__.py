@@ -3,6 +3,7 @@ bot/outcomes_replies.py and content/."""
 
 from __future__ import annotations
 
+from bot.corrections import Mode
 from bot.guides.guide import Guide
 from bot.guides.turn import Turn
 from bot.outcomes import finished_outcomes, next_question, reopen, understand
@@ -28,4 +29,5 @@ OUTCOMES = Guide(
     result=_result,
     reopen=reopen,
     owns_turn=True,
+    corrections=lambda question, answers: Mode.OWN_WORDS,
 )
