@@ -45,9 +45,16 @@ class Correction:
     kind: Kind
     # What the message says the answer should be, with the correcting words taken off ("for me").
     rest: str = ""
-    # The correcting words were inside the message, not at its start ("I pressed the wrong
-    # button"): it is a correction only if the message does not answer the question asked.
+    # The words that made it one were inside the message ("I pressed the wrong button"), or may be
+    # about something else ("be back in…"): it is one only if the message does not answer the
+    # question asked.
     inside: bool = False
+    # It opened with words that may be about the question asked ("wrong, they said no"): what it
+    # says is tried there before the last answer.
+    asked_first: bool = False
+    # It says outright what it meant ("I meant…", "it should be…"), not just "oops, …": only such a
+    # correction changes an answer in the person's own words (a name).
+    meant: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -79,12 +86,31 @@ _WORD = re.compile(r"[A-Za-z0-9'()\u2019]+")
 
 def _as_typed(text: str, rest: str) -> str:
     """The end of `text` that `rest` (its last words, normalised) came from, as the person typed it:
-    a name keeps its capitals."""
+    a name keeps its capitals, and letters `norm` drops ("Łukasz") are kept."""
     words = len(rest.split())
     if not words:
         return ""
     starts = [match.start() for match in _WORD.finditer(text)]
-    return text[starts[-words] :].strip(" ,.;:!-") if len(starts) >= words else rest.strip()
+    if len(starts) < words:
+        return rest.strip()
+    start = starts[-words]
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return text[start:].strip(" ,.;:!-")
+
+
+def _holds_back(words: list[str]) -> bool:
+    """Only hesitation, fillers, yes and no, with no yes or no after the hesitation: "no wait" holds
+    the answer back, "wait, yes" gives it ("yes please" has no hesitation at all)."""
+    if not set(words) <= _words("fillers", "hesitation", "yes_no"):
+        return False
+    ends = [
+        i + len(phrase.split())
+        for phrase in _phrases("hesitation")
+        for i in range(len(words))
+        if words[i : i + len(phrase.split())] == phrase.split()
+    ]
+    return bool(ends) and not any(word in _words("yes_no") for word in words[max(ends) :])
 
 
 def read(text: str, mode: Mode = Mode.CHOICE) -> Correction | None:
@@ -93,35 +119,57 @@ def read(text: str, mode: Mode = Mode.CHOICE) -> Correction | None:
     if looks_like_question(text):
         return None
     clean = norm(text)
-    if not clean.strip():
+    words = clean.split()
+    if not words:
         return None
-    lists = ("clear",) if mode is Mode.OWN_WORDS else ("clear", "slips", "choice")
     opening, _ = _starting(clean, _phrases("fillers"))
-    rest, corrects = _starting(opening, _phrases(*lists))
-    inside = False
-    if not corrects and mode is Mode.CHOICE and len(clean.split()) <= SHORT_WORDS:
-        found = next((p for p in _phrases("clear", "slips") if f" {p} " in clean), None)
-        if found is not None:
-            # What follows words inside a message ("…the wrong button") is not the answer meant.
-            rest, corrects, inside = " ", True, True
-    if corrects and _starting(rest, _phrases("asking"))[1]:
-        return None  # "sorry, I meant to ask…": a question follows
+    if mode is Mode.OWN_WORDS:
+        return _in_own_words(text, opening, words)
+    rest, corrects = _starting(opening, _phrases("clear", "meant", "slips", "choice"))
     if corrects:
+        if _starting(rest, _phrases("asking"))[1]:
+            return None  # "sorry, I meant to ask…": a question follows
+        asked_first = not _starting(opening, _phrases("clear", "meant", "slips"))[1]
         # Only correcting words and joins come off what follows: "Oh" may start a name.
-        rest, _ = _starting(rest, _phrases(*lists, "joins"))
-        if mode is Mode.CHOICE and len(rest.split()) > SHORT_WORDS:
-            return None  # "sorry, I meant to ask: …": a chosen answer is never that long
-        return Correction(Kind.CHANGE, _as_typed(text, rest), inside)
-    if set(clean.split()) <= _words("fillers", "hesitation", "yes_no") and any(
-        f" {h} " in clean for h in _phrases("hesitation")
-    ):
+        rest, _ = _starting(rest, _phrases("clear", "meant", "slips", "choice", "joins", "skips"))
+        if len(rest.split()) > SHORT_WORDS:
+            return None  # "sorry, I meant to say that…": a chosen answer is never that long
+        said = clean[: len(clean) - len(rest) + 1]
+        meant = any(f" {p} " in said for p in _phrases("meant", "joins"))
+        return Correction(Kind.CHANGE, _as_typed(text, rest), asked_first=asked_first, meant=meant)
+    if len(words) <= SHORT_WORDS and any(f" {p} " in clean for p in _phrases("clear", "meant", "slips")):
+        # What follows words inside a message ("…the wrong button") is not the answer meant.
+        return Correction(Kind.CHANGE, inside=True)
+    if _holds_back(words):
         return Correction(Kind.WAIT)
-    if len(clean.split()) <= SHORT_WORDS and _starting(opening, _phrases("away"))[1]:
-        return Correction(Kind.WAIT)  # "brb", "be back in 5 minutes"
-    if mode is Mode.CHOICE and len(clean.split()) <= SHORT_WORDS:
+    if len(words) <= SHORT_WORDS and _starting(opening, _phrases("away"))[1]:
+        return Correction(Kind.WAIT, inside=True)  # "brb", "be back in a few minutes"
+    if len(words) <= SHORT_WORDS:
         rest, maybe = _starting(clean, _phrases("maybe"))
         if maybe:
-            rest, _ = _starting(rest, _phrases("fillers", "joins"))
+            rest, _ = _starting(rest, _phrases("fillers", "joins", "skips"))
             if rest.strip():
                 return Correction(Kind.MAYBE_CHANGE, _as_typed(text, rest))
     return None
+
+
+def _in_own_words(text: str, opening: str, words: list[str]) -> Correction | None:
+    """Where any words may be the answer: "I meant…" at the start, or a clear correction alone or
+    followed by a join ("oops, it should be…"). "Typo in my last answer" or "My mistake was…" is
+    an answer."""
+    rest, meant = _starting(opening, _phrases("meant"))
+    if not meant:
+        rest, clear = _starting(opening, _phrases("clear"))
+        if not clear:
+            away = _starting(opening, _phrases("away"))[1] and set(words) <= _words("away", "fillers", "hesitation")
+            return Correction(Kind.WAIT) if _holds_back(words) or away else None
+        rest, _ = _starting(rest, _phrases("clear", "skips"))
+        if not rest.strip():
+            return Correction(Kind.CHANGE)  # "oops", "oops, go back"
+        rest, meant = _starting(rest, _phrases("meant", "joins"))
+        if not meant:
+            return None
+    if _starting(rest, _phrases("asking"))[1]:
+        return None
+    rest, _ = _starting(rest, _phrases("meant", "joins", "skips"))
+    return Correction(Kind.CHANGE, _as_typed(text, rest), meant=bool(rest.strip()))

@@ -9,6 +9,7 @@ is answered, `go_back` and `leave` when the person asks.
 from __future__ import annotations
 
 from bot import corrections
+from bot.corrections import Mode
 from bot.answers import (
     ASKED_WHY,
     Reading,
@@ -313,30 +314,33 @@ def corrected(
     correction = corrections.read(text, mode)
     if correction is None:
         return None
-    if correction.kind is corrections.Kind.WAIT:
-        return Decision([say_message("take_your_time")], {ANSWER: None})
     if correction.kind is corrections.Kind.MAYBE_CHANGE or correction.inside:
         if guide.understand(question, text, answers, turn, False).is_answer:
-            return None  # "actually, yes", "yes, her chair is the wrong size now": an answer
+            return None  # "actually, yes", "wait, yes": an answer to the question asked
+    if correction.kind is corrections.Kind.WAIT:
+        return Decision([say_message("take_your_time")], {ANSWER: None})
     last = list(answers)[-1] if answers else None
     before = {k: v for k, v in answers.items() if k != last}
     earlier = guide.next_question(before, turn) if last is not None else None
     places = [(earlier, before), (question, answers)]
     if correction.kind is corrections.Kind.MAYBE_CHANGE:
         places = places[:1]
-    elif int(turn.slot(TRIES) or 0):
+    elif correction.asked_first or int(turn.slot(TRIES) or 0):
         places.reverse()
     for place, known in places:
         if place is None or not correction.rest:
             continue
+        if known is before and not correction.meant and guide.corrections(place, known) is not Mode.CHOICE:
+            continue  # "oops, she's his wife" is not a name: only "I meant…" changes one
         reading = guide.understand(place, correction.rest, known, turn, False)
         if reading.is_answer:
             changed = known is before
             slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
             slots.update(take_answer(guide, known, place, reading.value, turn))
-            return Decision([say_message("answer_changed")] if changed else [], slots)
-    if correction.kind is corrections.Kind.MAYBE_CHANGE:
-        return None
+            said = changed and answers.get(last) != reading.value  # "I said phone": nothing changed
+            return Decision([say_message("answer_changed")] if said else [], slots)
+    if correction.kind is corrections.Kind.MAYBE_CHANGE or (correction.asked_first and correction.rest):
+        return None  # "wrong, I'm her son": not clearly about the last answer, so tried as this one's
     return _forget_last(guide, answers)
 
 

@@ -35,7 +35,14 @@ def test_a_correction_says_what_the_answer_should_be_if_it_does(text, rest):
 
 @pytest.mark.parametrize(
     "text, rest",
-    [("oops", ""), ("Sorry I meant Wei Chang", "Wei Chang"), ("Sorry I meant Oh Min-jung", "Oh Min-jung")],
+    [
+        ("oops", ""),
+        ("Sorry I meant Wei Chang", "Wei Chang"),
+        ("Sorry I meant Oh Min-jung", "Oh Min-jung"),
+        ("oops I meant Łukasz Nowak", "Łukasz Nowak"),
+        ("oops, it should be Wei Chang", "Wei Chang"),
+        ("oops, go back", ""),
+    ],
 )
 def test_where_any_words_may_be_the_answer_only_a_clear_correction_at_the_start_counts(text, rest):
     assert read(text, Mode.OWN_WORDS) == read(text) and read(text).rest == rest
@@ -49,6 +56,9 @@ def test_where_any_words_may_be_the_answer_only_a_clear_correction_at_the_start_
         "The wrong carers keep turning up",
         "It's not right that I can't get to church",
         "It gave me the wrong information",
+        "Typo in my last answer",
+        "my mistake was not reading it",
+        "oops I meant to add",
         "Some of the info was incorrect",
         "I pressed the wrong button",
         "actually it's for me",
@@ -67,9 +77,26 @@ def test_correcting_words_inside_a_short_message_say_so():
     assert read("wrong one").kind is Kind.CHANGE
 
 
-@pytest.mark.parametrize("text", ["no wait", "hang on", "wait, yes", "give me a sec", "hold on a moment"])
+@pytest.mark.parametrize("text", ["no wait", "hang on", "yes hang on", "give me a sec", "hold on a moment", "brb"])
 def test_holding_an_answer_back_is_not_an_answer(text):
     assert read(text).kind is Kind.WAIT and read(text, Mode.OWN_WORDS).kind is Kind.WAIT
+
+
+@pytest.mark.parametrize(
+    "text", ["yes please", "no please", "ok please", "me please", "back in my own home", "on the phone"]
+)
+def test_please_and_everyday_words_do_not_hold_an_answer_back(text):
+    assert read(text) is None and read(text, Mode.OWN_WORDS) is None
+
+
+def test_an_answer_after_the_hesitation_is_given():
+    assert read("wait, yes").kind is Kind.MAYBE_CHANGE  # the engine takes "yes" for the question asked
+    assert read("be back in a few minutes").inside  # a hold-back only if it does not answer the question
+
+
+def test_words_that_may_be_about_the_question_asked_are_tried_there_first():
+    assert read("wrong, they said no").asked_first and read("wrong, they said no").rest == "they said no"
+    assert not read("oops, for me").asked_first
 
 
 def test_actually_changes_only_where_answers_are_chosen_and_only_if_something_follows():

@@ -180,6 +180,21 @@ def test_the_intake_review_and_a_feedback_comment_read_their_own_words():
     assert engine.corrected(FEEDBACK, {"helped": "not_helped"}, "comment", comment) is None
 
 
+def test_ordinary_answers_with_correcting_words_stay_answers():
+    slots = in_check({"who_for": "carer", "age_group": "adult"})
+    decision = engine.validate(turn("wrong, they said no", "deny", slots=slots), "wrong, they said no")
+    assert decision.slots[ANSWERS] == {"who_for": "carer", "age_group": "adult", "continuing_care": "not_eligible"}
+    intake = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "communication_needs": "none"}
+    said = "Wrong address on her GP record"  # anything else the team should know
+    assert engine.corrected(INTAKE, intake, "anything_else", turn(said, slots={GUIDE: "intake"})) is None
+
+
+def test_oops_with_words_that_are_not_a_name_goes_back_rather_than_changing_the_name():
+    answers = {"consent": "agree", "filled_by": "family", "relationship": "son", "name": "Wei Zhang"}
+    decision = engine.corrected(INTAKE, answers, "date_of_birth", turn("oops, she's his wife", slots={GUIDE: "intake"}))
+    assert "name" not in decision.slots["intake_answers"] and decision.replies[0].text == INTAKE.say("went_back").text
+
+
 def test_stop_leaves_the_form_and_keeps_the_answers():
     decision = engine.leave(turn("stop", "stop", slots=in_check({"who_for": "self"})), "stopped")
     assert decision.leave_form and decision.slots == {} and decision.replies == [ELIGIBILITY.say("stopped")]

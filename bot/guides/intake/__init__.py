@@ -83,11 +83,12 @@ def _finished(turn: Turn):
 
 def _corrections(question: str, answers: dict) -> Mode | None:
     """The review reads "that's wrong, my postcode is…" itself (which answer to change). A question
-    with options or a strict check takes all the correcting words; the others (a name, a
-    relationship, anything else to say) are the person's own words."""
+    with a strict check, or with options and no words of the person's own, takes all the correcting
+    words; the others (a name, a relationship, anything else to say) are the person's own words."""
     if question == "review":
         return None
-    if questions.is_strict(question, answers) or "options" in questions.spec(question):
+    spec = questions.spec(question)
+    if questions.is_strict(question, answers) or ("options" in spec and "max_chars" not in spec):
         return Mode.CHOICE
     return Mode.OWN_WORDS
 
