@@ -20,7 +20,7 @@ from bot.answers import (
 )
 from bot.dialogue import should_switch_guide
 from bot.guides.decision import Decision
-from bot.guides.guide import ANSWER, FORM, GUIDE, TRIES, Guide
+from bot.guides.guide import ANSWER, COMMANDS, FORM, GUIDE, TRIES, Guide
 from bot.guides.registry import GUIDES
 from bot.guides.turn import Turn
 from bot.messages import all_messages, render
@@ -31,7 +31,7 @@ from bot.understanding import FALLBACK, judge
 
 # Requests that are never taken as an answer, even when they match a button; only a
 # strictly checked detail (an email address the NLU read as "stop") is. A crisis never is.
-NEVER_AN_ANSWER = {"crisis", "stop", "start_again", "go_back"}
+NEVER_AN_ANSWER = {"crisis", *COMMANDS}
 # Small talk that its rules answer usefully ("hello", "bye for now"), even in a guide that owns the turn.
 SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge"}
 
@@ -337,8 +337,11 @@ def corrected(
             changed = known is before
             slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
             slots.update(take_answer(guide, known, place, reading.value, turn))
-            said = changed and answers.get(last) != reading.value  # "I said phone": nothing changed
-            return Decision([say_message("answer_changed")] if said else [], slots)
+            if not changed:
+                return Decision([], slots)
+            # "I said phone" when phone is the answer kept: say so, rather than ask again in silence.
+            same = answers.get(last) == reading.value
+            return Decision([say_message("answer_kept" if same else "answer_changed")], slots)
     if correction.kind is corrections.Kind.MAYBE_CHANGE or (correction.asked_first and correction.rest):
         return None  # "wrong, I'm her son": not clearly about the last answer, so tried as this one's
     return _forget_last(guide, answers)

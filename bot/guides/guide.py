@@ -16,6 +16,9 @@ from bot.corrections import Mode
 from bot.guides.turn import Turn
 from bot.replies import Reply
 
+# What the person asks the guide itself to do; the rules do it (data/rules/guides.yml).
+COMMANDS = frozenset({"stop", "start_again", "go_back"})
+
 FORM = "guide_form"
 GUIDE = "guide"
 ANSWER = "guide_answer"

@@ -70,6 +70,9 @@ def test_people_correct_themselves_in_their_own_words(servers):
     chat.say("my mum")
     replies = text_of(chat.say("sorry I meant for me"))
     assert "changed that answer" in replies and "Are you 18 or over?" in replies
+    # The same again: nothing to change, and it says so before asking again.
+    replies = text_of(chat.say("sorry I meant for me"))
+    assert "already have" in replies and "Are you 18 or over?" in replies
 
 
 def test_natural_answers_are_accepted_and_the_start_is_clean(servers):

@@ -115,6 +115,11 @@ def test_a_correction_that_gives_the_answer_changes_the_last_one_and_carries_on(
         assert [r.text for r in decision.replies] == [render("answer_changed")]
     # Read as "go back" by the NLU: the same.
     assert engine.go_back(turn("sorry I meant for me", "go_back", slots=slots)).slots[ANSWERS] == {"who_for": "self"}
+    # The answer it gives is the one kept: it says so, and the question asked comes again.
+    kept = in_check({"who_for": "self"}, **{RESULT: None})
+    decision = engine.validate(turn("sorry I meant for me", "something_else", slots=kept), "sorry I meant for me")
+    assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[ANSWER] is None
+    assert [r.text for r in decision.replies] == [render("answer_kept")]
 
 
 def test_actually_with_an_answer_to_the_question_asked_answers_it():
@@ -178,6 +183,17 @@ def test_the_intake_review_and_a_feedback_comment_read_their_own_words():
     assert engine.corrected(INTAKE, answers, "review", turn("no that's wrong", "deny")) is None
     comment = turn("It gave me the wrong information", "something_else", slots={GUIDE: "feedback"})
     assert engine.corrected(FEEDBACK, {"helped": "not_helped"}, "comment", comment) is None
+
+
+def test_stop_start_again_and_go_back_are_never_a_feedback_comment():
+    at_comment = {GUIDE: "feedback", "feedback_answers": {"helped": "not_helped"}}
+    for text, intent in [("stop", "stop"), ("cancel", "stop"), ("start again", "start_again"), ("go back", "go_back")]:
+        assert engine.extract(turn(text, intent, slots=at_comment)) == {}, text  # the rules do them
+    went_back = engine.go_back(turn("go back", "go_back", slots=at_comment))
+    assert went_back.slots["feedback_answers"] == {} and went_back.replies == [FEEDBACK.say("went_back")]
+    # Any other words are the comment, whatever the NLU made of them.
+    said = "It gave me the wrong information"
+    assert engine.extract(turn(said, "something_else", slots=at_comment)) == {ANSWER: said}
 
 
 def test_ordinary_answers_with_correcting_words_stay_answers():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot import feedback
+from bot.answers import Reading
 from bot.corrections import Mode
-from bot.guides.guide import Guide
+from bot.guides.guide import COMMANDS, Guide
 from bot.guides.turn import Turn
 
 ANSWERS = "feedback_answers"
@@ -15,6 +16,14 @@ def _result(answers: dict, turn: Turn) -> tuple:
     replies, slots = feedback.result(answers)
     # The raw answers leave the slots; only the score code and the masked comment stay.
     return replies, {**slots, ANSWERS: {}}
+
+
+def _understand(question: str, text: str, answers: dict, turn: Turn, is_question: bool) -> Reading:
+    # A comment is taken whatever the NLU made of it (strict, below), but "stop", "start again"
+    # and "go back" are what they say, not a comment: the rules do them.
+    if question == "comment" and turn.intent in COMMANDS:
+        return Reading.unclear()
+    return feedback.understand(question, text, is_question)
 
 
 def _finished(turn: Turn):
@@ -28,7 +37,7 @@ FEEDBACK = Guide(
     result_slots=(STATUS,),
     next_question=lambda answers, turn: feedback.next_question(answers),
     ask=lambda question, answers, turn: feedback.ask(question),
-    understand=lambda question, text, answers, turn, is_question: feedback.understand(question, text, is_question),
+    understand=_understand,
     not_understood=lambda tries, reading, answers: feedback.not_understood(tries),
     say=feedback.say,
     result=_result,
@@ -48,7 +57,8 @@ FEEDBACK = Guide(
             "medical_question",
         }
     ),
-    # A comment is taken whatever the NLU made of it (a crisis aside): it is the person's own words.
+    # A comment is taken whatever the NLU made of it (a crisis, stop, start again and go back
+    # aside): it is the person's own words.
     strict=lambda question, answers: question == "comment",
     corrections=lambda question, answers: Mode.OWN_WORDS if question == "comment" else Mode.CHOICE,
 )
