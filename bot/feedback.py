@@ -34,6 +34,12 @@ def _only(clean: str, *lists: list) -> bool:
     return any(clean.strip() == norm(w).strip() or core == norm(w).strip() for words in lists for w in words)
 
 
+def is_command(text: str, intent: str | None) -> bool:
+    """At the comment: the whole message is "go back" or "start again" (content/feedback.yml), which
+    the NLU also read it as. "Stop" is "no comment" there, so the score given is kept."""
+    return _only(norm(text), content()["commands"].get(intent or "", []))
+
+
 def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
     """An answer, a question to answer first, or unclear (asked again)."""
     clean = norm(text)

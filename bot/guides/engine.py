@@ -327,21 +327,26 @@ def corrected(
         places = places[:1]
     elif correction.asked_first or int(turn.slot(TRIES) or 0):
         places.reverse()
+    already_kept = False
     for place, known in places:
         if place is None or not correction.rest:
             continue
         if known is before and not correction.meant and guide.corrections(place, known) is not Mode.CHOICE:
             continue  # "oops, she's his wife" is not a name: only "I meant…" changes one
         reading = guide.understand(place, correction.rest, known, turn, False)
-        if reading.is_answer:
-            changed = known is before
-            slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
-            slots.update(take_answer(guide, known, place, reading.value, turn))
-            if not changed:
-                return Decision([], slots)
-            # "I said phone" when phone is the answer kept: say so, rather than ask again in silence.
-            same = answers.get(last) == reading.value
-            return Decision([say_message("answer_kept" if same else "answer_changed")], slots)
+        if not reading.is_answer:
+            continue
+        changed = known is before
+        if changed and place == last and answers[last] == reading.value:
+            # "Sorry, I meant for me" when that is the answer kept: it may answer the question asked
+            # instead ("oops, yes"); if not, say nothing changed rather than ask again in silence.
+            already_kept = True
+            continue
+        slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
+        slots.update(take_answer(guide, known, place, reading.value, turn))
+        return Decision([say_message("answer_changed")] if changed else [], slots)
+    if already_kept:
+        return Decision([say_message("answer_kept")], {ANSWER: None, TRIES: 0})
     if correction.kind is corrections.Kind.MAYBE_CHANGE or (correction.asked_first and correction.rest):
         return None  # "wrong, I'm her son": not clearly about the last answer, so tried as this one's
     return _forget_last(guide, answers)

@@ -58,15 +58,17 @@ def test_feedback_is_asked_once_and_no_thanks_ends_it(servers):
     assert "amount of NHS money" in text_of(chat.say("what is a personal health budget?"))
 
 
-def test_stop_and_go_back_at_the_comment_do_what_they_say(servers):
+def test_go_back_and_stop_at_the_comment_do_what_they_say(servers):
     chat = Chat(servers["url"], area=KENT)
     chat.say("bye")
     assert "anything you'd like to tell us" in text_of(chat.say("It helped a bit"))
     # "Go back" asks the first question again; it is not taken as the comment.
     assert "Did I help you today?" in text_of(chat.say("go back"))
     assert "anything you'd like to tell us" in text_of(chat.say("No, it didn't help"))
-    stopped = text_of(chat.say("stop"))
-    assert "Goodbye" in stopped and "Thank you for telling us" not in stopped
+    # "Stop" ends it with no comment; the score given is kept, so it is not asked again.
+    assert "Goodbye" in text_of(chat.say("stop"))
+    again = text_of(chat.say("bye"))
+    assert "Goodbye" in again and "Did I help" not in again
     # The conversation carries on normally afterwards.
     assert "amount of NHS money" in text_of(chat.say("what is a personal health budget?"))
 

@@ -118,8 +118,29 @@ def test_a_correction_that_gives_the_answer_changes_the_last_one_and_carries_on(
     # The answer it gives is the one kept: it says so, and the question asked comes again.
     kept = in_check({"who_for": "self"}, **{RESULT: None})
     decision = engine.validate(turn("sorry I meant for me", "something_else", slots=kept), "sorry I meant for me")
-    assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[ANSWER] is None
+    assert ANSWERS not in decision.slots and decision.slots[ANSWER] is None
     assert [r.text for r in decision.replies] == [render("answer_kept")]
+
+
+def test_a_correction_giving_the_answer_kept_may_answer_the_question_asked():
+    # "Do they need a new wheelchair?" just after "yes" to the wheelchair service: "oops, yes" is
+    # the answer to the question asked, not "nothing has changed".
+    answers = {"who_for": "self", "age_group": "adult", "continuing_care": "not_eligible", "mha_detained": "no"}
+    slots = in_check({**answers, "wheelchair_service": "yes"})
+    assert ELIGIBILITY.next_question(slots[ANSWERS], turn(slots=slots)) == "wheelchair_new"
+    decision = engine.validate(turn("oops, yes", "affirm", slots=slots), "oops, yes")
+    assert decision.slots[ANSWERS]["wheelchair_new"] == "yes" and decision.replies == []
+
+
+def test_a_correction_of_a_question_left_out_by_the_opening_says_the_answer_changed():
+    # The opening gave the wheelchair service, so the Mental Health Act question came after it:
+    # "sorry I meant yes" there changes something, whatever the last answer held.
+    answers = {"who_for": "carer", "age_group": "adult", "continuing_care": "not_eligible", "wheelchair_service": "yes"}
+    slots = in_check(answers)
+    assert ELIGIBILITY.next_question(answers, turn(slots=slots)) == "mha_detained"
+    decision = engine.validate(turn("sorry I meant yes", "affirm", slots=slots), "sorry I meant yes")
+    assert decision.slots[ANSWERS]["mha_detained"] == "yes"
+    assert [r.text for r in decision.replies] == [render("answer_changed")]
 
 
 def test_actually_with_an_answer_to_the_question_asked_answers_it():
@@ -185,15 +206,29 @@ def test_the_intake_review_and_a_feedback_comment_read_their_own_words():
     assert engine.corrected(FEEDBACK, {"helped": "not_helped"}, "comment", comment) is None
 
 
-def test_stop_start_again_and_go_back_are_never_a_feedback_comment():
+def test_at_the_feedback_comment_go_back_and_start_again_do_what_they_say_and_stop_keeps_the_score():
     at_comment = {GUIDE: "feedback", "feedback_answers": {"helped": "not_helped"}}
-    for text, intent in [("stop", "stop"), ("cancel", "stop"), ("start again", "start_again"), ("go back", "go_back")]:
+    for text, intent in [("go back", "go_back"), ("start again", "start_again"), ("Start over", "start_again")]:
         assert engine.extract(turn(text, intent, slots=at_comment)) == {}, text  # the rules do them
     went_back = engine.go_back(turn("go back", "go_back", slots=at_comment))
     assert went_back.slots["feedback_answers"] == {} and went_back.replies == [FEEDBACK.say("went_back")]
-    # Any other words are the comment, whatever the NLU made of them.
-    said = "It gave me the wrong information"
-    assert engine.extract(turn(said, "something_else", slots=at_comment)) == {ANSWER: said}
+    # "Stop" and "cancel" end it with no comment: the score given is kept, and it is not asked again.
+    for text in ("stop", "cancel", "Stop please"):
+        assert engine.extract(turn(text, "stop", slots=at_comment)) == {ANSWER: text}
+        decision = engine.validate(turn(text, "stop", slots=at_comment), text)
+        assert decision.slots["feedback_answers"] == {"helped": "not_helped", "comment": "none"}, text
+        assert decision.slots[ANSWER] == "done"
+    # Other words are the comment, whatever the NLU made of them; and "No thanks" is always no comment.
+    for text, intent in [
+        ("It gave me the wrong information", "something_else"),
+        ("wrong answer about CHC, my mum was refused", "go_back"),
+        ("It kept making me start again", "start_again"),
+        ("Stop asking me the same question over and over", "stop"),
+        ("No thanks", "go_back"),
+    ]:
+        assert engine.extract(turn(text, intent, slots=at_comment)) == {ANSWER: text}, text
+        comment = engine.validate(turn(text, intent, slots=at_comment), text).slots["feedback_answers"]["comment"]
+        assert comment == ("none" if text == "No thanks" else text), text
 
 
 def test_ordinary_answers_with_correcting_words_stay_answers():

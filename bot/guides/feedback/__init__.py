@@ -19,9 +19,9 @@ def _result(answers: dict, turn: Turn) -> tuple:
 
 
 def _understand(question: str, text: str, answers: dict, turn: Turn, is_question: bool) -> Reading:
-    # A comment is taken whatever the NLU made of it (strict, below), but "stop", "start again"
-    # and "go back" are what they say, not a comment: the rules do them.
-    if question == "comment" and turn.intent in COMMANDS:
+    # A comment is taken whatever the NLU made of it (strict, below), but a plain "go back" or
+    # "start again" is what it says, not a comment: the rules do it.
+    if question == "comment" and turn.intent in COMMANDS and feedback.is_command(text, turn.intent):
         return Reading.unclear()
     return feedback.understand(question, text, is_question)
 
@@ -57,8 +57,8 @@ FEEDBACK = Guide(
             "medical_question",
         }
     ),
-    # A comment is taken whatever the NLU made of it (a crisis, stop, start again and go back
-    # aside): it is the person's own words.
+    # A comment is taken whatever the NLU made of it (a crisis, and a plain "go back" or "start
+    # again", aside): it is the person's own words. "Stop" there is "no comment".
     strict=lambda question, answers: question == "comment",
     corrections=lambda question, answers: Mode.OWN_WORDS if question == "comment" else Mode.CHOICE,
 )
