@@ -338,13 +338,19 @@ def corrected(
             continue
         changed = known is before
         if changed and place == last and answers[last] == reading.value:
-            # "Sorry, I meant for me" when that is the answer kept: it may answer the question asked
-            # instead ("oops, yes"); if not, say nothing changed rather than ask again in silence.
+            # "Sorry, I meant for me" when that is the answer kept: where answers are chosen it may
+            # answer the question asked instead ("oops, yes"); where any words are an answer it
+            # would always seem to, so it does not. Either way, say nothing changed rather than
+            # ask again in silence.
             already_kept = True
-            continue
+            if mode is Mode.CHOICE:
+                continue
+            break
         slots = {**(guide.answer_slots(last, None) if changed else {}), **{s: None for s in guide.result_slots}}
         slots.update(take_answer(guide, known, place, reading.value, turn))
-        return Decision([say_message("answer_changed")] if changed else [], slots)
+        # Only an answer the person gave is "changed"; a question the opening left out ("sorry I
+        # meant yes" to the one asked after it) is simply answered.
+        return Decision([say_message("answer_changed")] if changed and place == last else [], slots)
     if already_kept:
         return Decision([say_message("answer_kept")], {ANSWER: None, TRIES: 0})
     if correction.kind is corrections.Kind.MAYBE_CHANGE or (correction.asked_first and correction.rest):

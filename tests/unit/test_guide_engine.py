@@ -132,15 +132,32 @@ def test_a_correction_giving_the_answer_kept_may_answer_the_question_asked():
     assert decision.slots[ANSWERS]["wheelchair_new"] == "yes" and decision.replies == []
 
 
-def test_a_correction_of_a_question_left_out_by_the_opening_says_the_answer_changed():
+def test_a_correction_of_a_question_left_out_by_the_opening_answers_it_without_saying_changed():
     # The opening gave the wheelchair service, so the Mental Health Act question came after it:
-    # "sorry I meant yes" there changes something, whatever the last answer held.
+    # "sorry I meant yes" there answers it; no answer the person gave has changed, and it is not
+    # "nothing has changed" either.
     answers = {"who_for": "carer", "age_group": "adult", "continuing_care": "not_eligible", "wheelchair_service": "yes"}
     slots = in_check(answers)
     assert ELIGIBILITY.next_question(answers, turn(slots=slots)) == "mha_detained"
     decision = engine.validate(turn("sorry I meant yes", "affirm", slots=slots), "sorry I meant yes")
-    assert decision.slots[ANSWERS]["mha_detained"] == "yes"
-    assert [r.text for r in decision.replies] == [render("answer_changed")]
+    assert decision.slots[ANSWERS]["mha_detained"] == "yes" and decision.replies == []
+
+
+def test_a_correction_giving_the_answer_kept_is_never_taken_as_words_for_the_next_question():
+    # Where any words are an answer they would always seem to answer the question asked: the
+    # communication needs would become "other: morning", the comment "it helped a bit".
+    intake = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "date_of_birth": "1950-01-01"}
+    intake.update({"nhs_number": "dont_know", "postcode": "ME1 1AA", "contact_method": "phone"})
+    intake.update({"contact_detail": "07700900123", "best_time": "morning"})
+    slots = {GUIDE: "intake", "intake_answers": intake}
+    question = INTAKE.next_question(intake, turn(slots=slots))
+    assert question == "communication_needs"
+    decision = engine.corrected(INTAKE, intake, question, turn("oops, I meant morning", slots=slots))
+    assert "intake_answers" not in decision.slots and [r.text for r in decision.replies] == [render("answer_kept")]
+    at_comment = {GUIDE: "feedback", "feedback_answers": {"helped": "helped_a_bit"}}
+    text = "sorry, I meant it helped a bit"
+    decision = engine.validate(turn(text, "something_else", slots=at_comment), text)
+    assert "feedback_answers" not in decision.slots and [r.text for r in decision.replies] == [render("answer_kept")]
 
 
 def test_actually_with_an_answer_to_the_question_asked_answers_it():
