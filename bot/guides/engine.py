@@ -238,6 +238,10 @@ def validate(turn: Turn, value) -> Decision:
     if correction is not None:
         return correction
     replies = question_replies(turn)
+    if turn.intent == "choose_topic" and replies is not None:
+        # A "did you mean" button pressed: an answer to read, never one to our question (an NHS
+        # number's check would say "only digits").
+        return Decision(replies, {ANSWER: None})
     reading = guide.understand(question, str(value), answers, turn, replies is not None)
     if reading.is_question:
         # A question in the middle of a guide: answer it, then ask ours again.
@@ -297,6 +301,10 @@ CORRECTABLE = frozenset(
     {FALLBACK, "faq", "affirm", "deny", "dont_know", "answer", "bot_challenge", "greet", "goodbye", "thank"}
     | {"out_of_scope", "something_else", "go_back", "inform_area", None}
 )
+# Requests with a fixed reply that the NLU also makes of a correction ("sorry, I meant for me" as a
+# medical question): a correction only when it says outright what it meant, so "sorry, can I take
+# paracetamol with it?" still gets its own reply.
+CORRECTABLE_IF_MEANT = frozenset({"medical_question", "what_can_you_do"})
 
 
 def corrected(
@@ -306,13 +314,14 @@ def corrected(
     "no wait" asks again; "sorry, I meant for me" changes the last answer to what it says; "oops"
     goes back to it. After a failed try at `question`, what it says is tried there first."""
     mode = guide.corrections(question, answers) if question is not None else None
-    if mode is None or turn.intent not in CORRECTABLE or model_only_crisis(turn.message):
+    correctable = turn.intent in CORRECTABLE or turn.intent in CORRECTABLE_IF_MEANT
+    if mode is None or not correctable or model_only_crisis(turn.message):
         return None  # a crisis only the model saw is tried as the answer, with 999 and 111 (validate)
     if turn.intent == "something_else" and turn.after_did_you_mean:
         return None  # "not what I meant" answers the "did you mean" offer
     text = turn.text if text is None else text
     correction = corrections.read(text, mode)
-    if correction is None:
+    if correction is None or (turn.intent in CORRECTABLE_IF_MEANT and not correction.meant):
         return None
     if correction.kind is corrections.Kind.MAYBE_CHANGE or correction.inside:
         if guide.understand(question, text, answers, turn, False).is_answer:

@@ -1,6 +1,6 @@
 """A full eligibility check over HTTP with the running servers."""
 
-from tests.e2e.conftest import Chat, text_of
+from tests.e2e.conftest import Chat, answered_or_offered_first, text_of
 
 
 def test_a_full_check_in_cornwall_with_a_digression_and_a_non_answer(servers):
@@ -86,9 +86,11 @@ def test_natural_answers_are_accepted_and_the_start_is_clean(servers):
     replies = text_of(chat.say("they're assessing him at the moment"))
     assert "Question 4 of" in replies and "Mental Health Act" in replies
     assert "complaint" not in replies
-    # A real question in the middle is still answered, then the same question comes back.
-    replies = text_of(chat.say("what is a direct payment?"))
-    assert "direct payment" in replies.lower() and "Question 4 of" in replies
+    # A real question in the middle is still answered (or offered first), then the same question comes back.
+    replies = chat.say("what is a direct payment?")
+    assert "Question 4 of" in text_of(replies)
+    replies = answered_or_offered_first(chat, replies, "Direct payments", lambda text: "direct payment" in text.lower())
+    assert "Question 4 of" in text_of(replies)
     # "What is a notional budget?", as an ICB's FAQ words it (in the frozen real-world set, never
     # trained on), is never met with "choose one of the options": the model answers it when it is
     # sure, or says "did you mean" with the answer as a button when it is not (which one depends on

@@ -122,6 +122,22 @@ def test_a_correction_that_gives_the_answer_changes_the_last_one_and_carries_on(
     assert [r.text for r in decision.replies] == [render("answer_kept")]
 
 
+def test_a_correction_read_as_a_request_with_its_own_reply_counts_only_when_it_says_what_it_meant():
+    slots = in_check({"who_for": "carer"}, **{RESULT: None})
+    for intent in ("medical_question", "what_can_you_do"):
+        text = "sorry I meant for me"
+        assert engine.extract(turn(text, intent, slots=slots)) == {ANSWER: text}
+        decision = engine.validate(turn(text, intent, slots=slots), text)
+        assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[ANSWER] is None
+        # Not said outright: the request keeps its own rule (the medical advice reply, the menu).
+        for text in ("sorry, can I take paracetamol with it", "oops what can you do"):
+            assert engine.extract(turn(text, intent, slots=slots)) == {}
+            assert (
+                engine.corrected(ELIGIBILITY, {"who_for": "carer"}, "age_group", turn(text, intent, slots=slots))
+                is None
+            )
+
+
 def test_a_correction_giving_the_answer_kept_may_answer_the_question_asked():
     # "Do they need a new wheelchair?" just after "yes" to the wheelchair service: "oops, yes" is
     # the answer to the question asked, not "nothing has changed".
@@ -274,3 +290,14 @@ def test_an_outcome_draft_is_the_guides_whatever_intent_the_model_gave_it():
     assert question is not None
     draft = "I want to get out to the shops on my own"
     assert engine.extract(turn(draft, "ask_money_options", slots=slots)) == {ANSWER: draft}
+
+
+def test_a_did_you_mean_button_pressed_at_a_checked_detail_gives_the_answer_not_a_format_error():
+    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "date_of_birth": "1950-03-12"}
+    slots = {GUIDE: "intake", "intake_answers": answers}
+    assert INTAKE.next_question(answers, turn(slots=slots)) == "nhs_number"
+    payload = '/choose_topic{"topic": "faq/direct_payment"}'
+    entities = [{"entity": "topic", "value": "faq/direct_payment"}]
+    decision = engine.validate(turn(payload, "choose_topic", slots=slots, entities=entities), payload)
+    assert decision.slots == {ANSWER: None}
+    assert [r.response for r in decision.replies] == ["utter_faq/direct_payment"]
