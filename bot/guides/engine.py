@@ -302,8 +302,9 @@ CORRECTABLE = frozenset(
     | {"out_of_scope", "something_else", "go_back", "inform_area", None}
 )
 # Requests with a fixed reply that the NLU also makes of a correction ("sorry, I meant for me" as a
-# medical question): a correction only when it says outright what it meant, so "sorry, can I take
-# paracetamol with it?" still gets its own reply.
+# medical question): a correction only when it says outright what it meant, that is not a question,
+# and it answers one of ours. "Oops, my leg hurts" and "sorry I meant can I take ibuprofen with my
+# tablets" still get their own reply.
 CORRECTABLE_IF_MEANT = frozenset({"medical_question", "what_can_you_do"})
 
 
@@ -321,7 +322,15 @@ def corrected(
         return None  # "not what I meant" answers the "did you mean" offer
     text = turn.text if text is None else text
     correction = corrections.read(text, mode)
-    if correction is None or (turn.intent in CORRECTABLE_IF_MEANT and not correction.meant):
+    if correction is None:
+        return None
+    # "Oops, what is a direct payment?" is a question: answered as one, not a step back. Where any
+    # words are an answer, only an open question counts ("sorry I meant will walk…" is a draft).
+    asks = turn.intent in CORRECTABLE_IF_MEANT
+    question_like = looks_like_question if asks or mode is Mode.CHOICE else reads_as_a_question_in_own_words
+    if correction.rest and question_like(correction.rest):
+        return None
+    if asks and not correction.meant:
         return None
     if correction.kind is corrections.Kind.MAYBE_CHANGE or correction.inside:
         if guide.understand(question, text, answers, turn, False).is_answer:
@@ -362,6 +371,8 @@ def corrected(
         return Decision([say_message("answer_changed")] if changed and place == last else [], slots)
     if already_kept:
         return Decision([say_message("answer_kept")], {ANSWER: None, TRIES: 0})
+    if asks:
+        return None  # what it meant answers nothing here: the request keeps its own reply
     if correction.kind is corrections.Kind.MAYBE_CHANGE or (correction.asked_first and correction.rest):
         return None  # "wrong, I'm her son": not clearly about the last answer, so tried as this one's
     return _forget_last(guide, answers)

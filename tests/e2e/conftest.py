@@ -240,6 +240,12 @@ def answered_or_offered_first(chat, replies, title, answered):
     return replies
 
 
+def direct_payment_answered(text):
+    """What a direct payment is, from the FAQ answer or the direct payment guide (both say it; no
+    other answer does)."""
+    return "bank account used only for this" in text.lower()
+
+
 def payload_of(replies, title):
     """What the widget sends when the button with this title is pressed."""
     return next(b["payload"] for r in replies for b in r.get("buttons", []) if b["title"] == title)

@@ -1,6 +1,6 @@
 """A full eligibility check over HTTP with the running servers."""
 
-from tests.e2e.conftest import Chat, answered_or_offered_first, text_of
+from tests.e2e.conftest import Chat, answered_or_offered_first, direct_payment_answered, text_of
 
 
 def test_a_full_check_in_cornwall_with_a_digression_and_a_non_answer(servers):
@@ -89,7 +89,7 @@ def test_natural_answers_are_accepted_and_the_start_is_clean(servers):
     # A real question in the middle is still answered (or offered first), then the same question comes back.
     replies = chat.say("what is a direct payment?")
     assert "Question 4 of" in text_of(replies)
-    replies = answered_or_offered_first(chat, replies, "Direct payments", lambda text: "direct payment" in text.lower())
+    replies = answered_or_offered_first(chat, replies, "Direct payments", direct_payment_answered)
     assert "Question 4 of" in text_of(replies)
     # "What is a notional budget?", as an ICB's FAQ words it (in the frozen real-world set, never
     # trained on), is never met with "choose one of the options": the model answers it when it is

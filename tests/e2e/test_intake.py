@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from bot.intake.models import OutboxRow
 from bot.intake.store import IntakeStore
-from tests.e2e.conftest import RASA, ROOT, Chat, answered_or_offered_first, buttons_of, text_of
+from tests.e2e.conftest import RASA, ROOT, Chat, answered_or_offered_first, buttons_of, direct_payment_answered, text_of
 from tests.e2e.journeys import MARKERS, in_clear
 from tests.intake.receiver import Receiver
 
@@ -61,7 +61,7 @@ def test_a_full_intake_is_stored_encrypted_delivered_once_and_never_logged(serve
     # A question in the middle is answered (or offered first), then the same question is asked again.
     replies = chat.say("what is a direct payment?")
     assert "NHS number" in text_of(replies)
-    replies = answered_or_offered_first(chat, replies, "Direct payments", lambda text: "direct payment" in text.lower())
+    replies = answered_or_offered_first(chat, replies, "Direct payments", direct_payment_answered)
     assert "NHS number" in text_of(replies)
     assert "postcode" in text_of(chat.say(MARKERS["nhs"]))
     assert "How would you like the team to contact you?" in text_of(chat.say(MARKERS["postcode"].lower()))

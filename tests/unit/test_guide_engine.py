@@ -129,13 +129,43 @@ def test_a_correction_read_as_a_request_with_its_own_reply_counts_only_when_it_s
         assert engine.extract(turn(text, intent, slots=slots)) == {ANSWER: text}
         decision = engine.validate(turn(text, intent, slots=slots), text)
         assert decision.slots[ANSWERS] == {"who_for": "self"} and decision.slots[ANSWER] is None
-        # Not said outright: the request keeps its own rule (the medical advice reply, the menu).
-        for text in ("sorry, can I take paracetamol with it", "oops what can you do"):
-            assert engine.extract(turn(text, intent, slots=slots)) == {}
+        # Not said outright, a question, or an answer to nothing here: the request keeps its own rule
+        # (the medical advice reply, the menu), and no answer is lost.
+        for text in (
+            "oops, my leg hurts",
+            "oops what can you do",
+            "sorry I meant can I take ibuprofen with my tablets",
+            "sorry I meant what else can you do",
+            "sorry I meant my leg hurts",
+        ):
+            assert engine.extract(turn(text, intent, slots=slots)) == {}, text
             assert (
                 engine.corrected(ELIGIBILITY, {"who_for": "carer"}, "age_group", turn(text, intent, slots=slots))
                 is None
             )
+    # Where any words are an answer, a medical question is not taken for the kept outcome.
+    draft = {GUIDE: "outcomes", "outcomes_answers": {"1:matters": "seeing my grandchildren"}}
+    text = "sorry I meant can I take ibuprofen with my tablets"
+    assert (
+        engine.corrected(OUTCOMES, draft["outcomes_answers"], "2:working", turn(text, "medical_question", slots=draft))
+        is None
+    )
+    # Nor "why do you need it" at the intake for going back.
+    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang"}
+    asked_why = turn(
+        "I meant why do you need it", "what_can_you_do", slots={GUIDE: "intake", "intake_answers": answers}
+    )
+    assert engine.corrected(INTAKE, answers, "date_of_birth", asked_why) is None
+
+
+def test_a_correction_that_is_a_question_is_answered_as_one():
+    slots = in_check({"who_for": "carer", "age_group": "adult"})
+    assert (
+        engine.corrected(
+            ELIGIBILITY, slots[ANSWERS], "continuing_care", turn("oops what is a direct payment", "faq", slots=slots)
+        )
+        is None
+    )
 
 
 def test_a_correction_giving_the_answer_kept_may_answer_the_question_asked():
@@ -292,12 +322,24 @@ def test_an_outcome_draft_is_the_guides_whatever_intent_the_model_gave_it():
     assert engine.extract(turn(draft, "ask_money_options", slots=slots)) == {ANSWER: draft}
 
 
-def test_a_did_you_mean_button_pressed_at_a_checked_detail_gives_the_answer_not_a_format_error():
-    answers = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "date_of_birth": "1950-03-12"}
-    slots = {GUIDE: "intake", "intake_answers": answers}
-    assert INTAKE.next_question(answers, turn(slots=slots)) == "nhs_number"
+def test_a_did_you_mean_button_pressed_in_a_guide_gives_the_answer_and_is_never_kept_as_an_answer():
     payload = '/choose_topic{"topic": "faq/direct_payment"}'
     entities = [{"entity": "topic", "value": "faq/direct_payment"}]
-    decision = engine.validate(turn(payload, "choose_topic", slots=slots, entities=entities), payload)
-    assert decision.slots == {ANSWER: None}
-    assert [r.response for r in decision.replies] == ["utter_faq/direct_payment"]
+    intake = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "date_of_birth": "1950-03-12"}
+    at_the_end = {**intake, "nhs_number": "dont_know", "postcode": "ME1 1AA", "contact_method": "phone"}
+    at_the_end.update({"contact_detail": "07700900123", "best_time": "morning", "communication_needs": "none"})
+    places = [
+        # A checked detail: its check said "An NHS number has only digits".
+        ("intake", "intake_answers", intake, INTAKE, "nhs_number"),
+        # Own words: the payload was kept as what the team should know, an outcome or the comment.
+        ("intake", "intake_answers", at_the_end, INTAKE, "anything_else"),
+        ("outcomes", "outcomes_answers", {}, OUTCOMES, None),
+        ("feedback", "feedback_answers", {"helped": "helped_a_bit"}, FEEDBACK, "comment"),
+    ]
+    for name, slot, answers, guide, question in places:
+        slots = {GUIDE: name, slot: answers}
+        asked = guide.next_question(answers, turn(slots=slots))
+        assert question is None or asked == question, (name, asked)
+        decision = engine.validate(turn(payload, "choose_topic", slots=slots, entities=entities), payload)
+        assert decision.slots == {ANSWER: None}, name
+        assert [r.response for r in decision.replies] == ["utter_faq/direct_payment"], name
