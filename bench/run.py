@@ -183,7 +183,7 @@ class Cluster:
         )
         self.url = f"http://127.0.0.1:{env['CLUSTER_PORT']}"
         self.key = env["PHB_INTAKE_KEY"]
-        self.redis = ("127.0.0.1", env.get("PHB_REDIS_PORT", "56379"))  # as scripts/redis.sh
+        self.redis = ("127.0.0.1", env.get("PHB_REDIS_PORT", "16379"))  # as scripts/redis.sh
         self.out = work / "cluster.out"
         self.proc = subprocess.Popen(
             ["deploy/cluster.sh"],

@@ -10,7 +10,9 @@
 #   scripts/postgres.sh createdb NAME   make database NAME if missing; prints its URL
 set -euo pipefail
 
-PORT=${PHB_PG_PORT:-55432}
+# Below Linux's ephemeral ports (32768-60999): a test server on a port the kernel chose, or any
+# outgoing connection, can hold a port in that range when this starts (seen once on 56380).
+PORT=${PHB_PG_PORT:-15432}
 DIR=${PHB_PG_DIR:-/tmp/phb-postgres-$PORT}
 URL="postgresql+psycopg2://phb@127.0.0.1:$PORT/phb"
 

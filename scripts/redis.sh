@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A throwaway Redis on loopback for the cluster (Rasa's lock store): Debian's `redis-server`
 # package, installed here when missing if we are root.
-#   scripts/redis.sh start    start it; prints its host and port ("127.0.0.1 56379")
+#   scripts/redis.sh start    start it; prints its host and port ("127.0.0.1 16379")
 #   scripts/redis.sh stop     stop it
 set -euo pipefail
-PORT=${PHB_REDIS_PORT:-56379}
+# Below Linux's ephemeral ports (32768-60999): a test server on a port the kernel chose, or any
+# outgoing connection, can hold a port in that range when this starts (seen once on 56380).
+PORT=${PHB_REDIS_PORT:-16379}
 DIR=${PHB_REDIS_DIR:-/tmp/phb-redis-$PORT}
 
 ensure() {

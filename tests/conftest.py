@@ -80,7 +80,7 @@ def redis_server():
     start their own with deploy/cluster.sh, and leave one they found running)."""
     import redis
 
-    port = int(os.environ.get("PHB_REDIS_PORT", "56379"))
+    port = int(os.environ.get("PHB_REDIS_PORT", "16379"))
     try:
         redis.Redis(host="127.0.0.1", port=port, socket_timeout=2).ping()
         found = True

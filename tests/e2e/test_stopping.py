@@ -43,6 +43,9 @@ def test_stopping_make_run_stops_every_server(sig, to_group, tmp_path):
         stdout=open(out, "w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As from a terminal: a hang-up stops it. A suite run under `nohup` would pass SIGHUP on
+        # ignored, and a shell cannot trap a signal ignored when it starts (so nothing would stop).
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     marker = f"LOG_DIR={logs}"
     try:
