@@ -12,7 +12,7 @@ from actions.common import current_area, send, utc_now
 from bot.areas import DEFAULT_AREA_ID, get_area
 from bot.dialogue import should_escalate
 from bot.replies import chosen_by_place, misunderstanding_replies, topic_answer
-from bot.understanding import FALLBACK, judge
+from bot.understanding import judge, unsure_outside_guides
 
 
 class ActionHandleMisunderstanding(Action):
@@ -29,7 +29,7 @@ class ActionHandleMisunderstanding(Action):
         ]
         area = current_area(tracker) or get_area(DEFAULT_AREA_ID)
         latest = tracker.latest_message or {}
-        unsure = ((latest.get("intent") or {}).get("name")) == FALLBACK
+        unsure = unsure_outside_guides(latest)
         replies = misunderstanding_replies(
             escalate=should_escalate(intents),
             out_of_scope=bool(intents) and intents[-1] == "out_of_scope",

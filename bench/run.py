@@ -183,7 +183,10 @@ class Cluster:
         )
         self.url = f"http://127.0.0.1:{env['CLUSTER_PORT']}"
         self.key = env["PHB_INTAKE_KEY"]
-        self.redis = ("127.0.0.1", env.get("PHB_REDIS_PORT", "16379"))  # as scripts/redis.sh
+        host, port = subprocess.run(
+            ["scripts/redis.sh", "address"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+        self.redis = (host, port)
         self.out = work / "cluster.out"
         self.proc = subprocess.Popen(
             ["deploy/cluster.sh"],

@@ -34,6 +34,20 @@ def _only(clean: str, *lists: list) -> bool:
     return any(clean.strip() == norm(w).strip() or core == norm(w).strip() for words in lists for w in words)
 
 
+def _made_of(clean: str, *lists: list) -> bool:
+    """The whole message is a run of these phrases and polite words, in any order: "no thanks,
+    stop", "nope, nothing, bye". Any other word makes it something else (a comment)."""
+    phrases = {tuple(norm(w).split()) for words in (*lists, content()["polite_words"]) for w in words}
+    words = clean.split()
+    if not words:
+        return False
+    ends = {0}  # the word positions a run of phrases can reach
+    for start in range(len(words)):
+        if start in ends:
+            ends |= {start + len(p) for p in phrases if p and tuple(words[start : start + len(p)]) == p}
+    return len(words) in ends
+
+
 def is_command(text: str, intent: str | None) -> bool:
     """At the comment: the whole message is "go back" or "start again" (content/feedback.yml), which
     the NLU also read it as. "Stop" is "no comment" there, so the score given is kept."""
@@ -45,13 +59,16 @@ def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
     clean = norm(text)
     c = content()
     if question == "helped":
-        if _only(clean, [c["no_thanks_label"]], c["decline_words"]):
+        if _only(clean, [c["no_thanks_label"]], c["decline_words"]) or _made_of(
+            clean, [c["no_thanks_label"]], c["decline_words"]
+        ):
             return Reading.answer(DECLINED)
         value = choose(clean, options()) if len(text) <= MAX_ANSWER_CHARS else None
         if is_question_not_answer(value, text, nlu_says_question):
             return Reading.question()
         return Reading.answer(value) if value else Reading.unclear()
-    if not clean.strip() or _only(clean, [c["no_thanks_label"]], c["decline_words"], c["no_comment_words"]):
+    saying_no = ([c["no_thanks_label"]], c["decline_words"], c["no_comment_words"])
+    if not clean.strip() or _only(clean, *saying_no) or _made_of(clean, *saying_no):
         return Reading.answer(NO_COMMENT)
     if nlu_says_question and text.strip().endswith("?"):
         return Reading.question()

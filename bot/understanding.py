@@ -9,6 +9,7 @@ set, docs/benchmarks.md), and up to three labels to offer as buttons when unsure
 A second opinion comes from the training examples nearest in words (bot/neighbours.py, written to
 the parse as `neighbours` by nlu_components/example_neighbours.py): where it disagrees with the
 classifiers the assistant is not sure, and its likeliest labels join the "did you mean" buttons.
+A third comes from the words that name a topic (bot/topic_terms.py): it only adds a button.
 
 Plain functions on Rasa's parse result (a dict), so the NLU component
 (nlu_components/unsure_topic.py), the fallback action and the measurement
@@ -19,6 +20,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+
+from bot.answers import looks_like_question
+from bot.topic_terms import named_topics
 
 FAQ = "faq"
 FALLBACK = "nlu_fallback"
@@ -145,7 +149,11 @@ def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float
     enough = max(NEIGHBOUR_OFFER_FLOOR, NEIGHBOUR_OFFER_SHARE * near[0][1]) if near else 1.0
     second = [label for label, score in near if is_offerable(label) and score >= enough]
     # The second opinion's first: it holds the right answer more often (docs/benchmarks.md).
-    return Judgement(sure=sure, best=best, offers=_in_turn(second, classifiers, 3))
+    offers = _in_turn(second, classifiers, 3)
+    # A topic the message names outright, that neither reading offers, leads: a long story can
+    # bury its subject for both. Only the first one, so two of the readings' offers stay.
+    named = [label for label in named_topics(parse.get("text") or "") if is_offerable(label) and label not in offers]
+    return Judgement(sure=sure, best=best, offers=(*named[:1], *offers)[:3])
 
 
 def _in_turn(leading: list[str], following: list[str], most: int) -> tuple[str, ...]:
@@ -156,6 +164,18 @@ def _in_turn(leading: list[str], following: list[str], most: int) -> tuple[str, 
             if label and label not in out:
                 out.append(label)
     return tuple(out[:most])
+
+
+# A guide's own answers: outside a guide their rules say "not understood" (data/rules/guides.yml).
+GUIDE_ANSWERS = frozenset({"affirm", "deny", "dont_know", "answer"})
+
+
+def unsure_outside_guides(parse: dict) -> bool:
+    """Whether, outside a guide, the assistant says it is not sure what a message asks and offers
+    "did you mean": an unsure reading, or a question read as a bare guide answer ("How will I be
+    assessed for help at home?" as `answer`), which would otherwise get only "not understood"."""
+    intent = (parse.get("intent") or {}).get("name")
+    return intent == FALLBACK or (intent in GUIDE_ANSWERS and looks_like_question(parse.get("text") or ""))
 
 
 def answer_label(parse: dict) -> str | None:

@@ -50,7 +50,7 @@ stop_with_parent
 command -v haproxy >/dev/null || scripts/apt_install.sh haproxy HAProxy || exit 1
 scripts/postgres.sh running || started_postgres=1
 scripts/postgres.sh start >/dev/null || exit 1
-redis-cli -h 127.0.0.1 -p "${PHB_REDIS_PORT:-16379}" ping >/dev/null 2>&1 || started_redis=1
+scripts/redis.sh running || started_redis=1
 read -r REDIS_HOST REDIS_PORT <<< "$(scripts/redis.sh start)" || exit 1
 export REDIS_HOST REDIS_PORT
 TRACKER_STORE_URL=$(scripts/postgres.sh createdb "${CLUSTER_DB_PREFIX}_conversations") || exit 1

@@ -3,6 +3,8 @@
 # package, installed here when missing if we are root.
 #   scripts/redis.sh start    start it; prints its host and port ("127.0.0.1 16379")
 #   scripts/redis.sh stop     stop it
+#   scripts/redis.sh running  exit 0 if it is running
+#   scripts/redis.sh address  print its host and port, running or not
 set -euo pipefail
 # Below Linux's ephemeral ports (32768-60999): a test server on a port the kernel chose, or any
 # outgoing connection, can hold a port in that range when this starts (seen once on 56380).
@@ -27,6 +29,10 @@ start() {
   echo "127.0.0.1 $PORT"
 }
 
+running() {
+  command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1
+}
+
 stop() {
   redis-cli -h 127.0.0.1 -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
 }
@@ -34,5 +40,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  running) running ;;
+  address) echo "127.0.0.1 $PORT" ;;
+  *) echo "usage: $0 start|stop|running|address" >&2; exit 2 ;;
 esac

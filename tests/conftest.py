@@ -78,14 +78,7 @@ def postgres_server():
 def redis_server():
     """(host, port) of a real Redis; stopped afterwards if this started it (the cluster's tests
     start their own with deploy/cluster.sh, and leave one they found running)."""
-    import redis
-
-    port = int(os.environ.get("PHB_REDIS_PORT", "16379"))
-    try:
-        redis.Redis(host="127.0.0.1", port=port, socket_timeout=2).ping()
-        found = True
-    except redis.ConnectionError:
-        found = False
+    found = subprocess.run([str(REDIS), "running"], capture_output=True, timeout=60).returncode == 0
     result = subprocess.run([str(REDIS), "start"], capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         pytest.fail(f"Redis could not be started by scripts/redis.sh:\n{result.stderr[-3000:]}")

@@ -315,8 +315,8 @@ def corrected(
     "no wait" asks again; "sorry, I meant for me" changes the last answer to what it says; "oops"
     goes back to it. After a failed try at `question`, what it says is tried there first."""
     mode = guide.corrections(question, answers) if question is not None else None
-    correctable = turn.intent in CORRECTABLE or turn.intent in CORRECTABLE_IF_MEANT
-    if mode is None or not correctable or model_only_crisis(turn.message):
+    asks = turn.intent in CORRECTABLE_IF_MEANT
+    if mode is None or not (asks or turn.intent in CORRECTABLE) or model_only_crisis(turn.message):
         return None  # a crisis only the model saw is tried as the answer, with 999 and 111 (validate)
     if turn.intent == "something_else" and turn.after_did_you_mean:
         return None  # "not what I meant" answers the "did you mean" offer
@@ -326,7 +326,6 @@ def corrected(
         return None
     # "Oops, what is a direct payment?" is a question: answered as one, not a step back. Where any
     # words are an answer, only an open question counts ("sorry I meant will walk…" is a draft).
-    asks = turn.intent in CORRECTABLE_IF_MEANT
     question_like = looks_like_question if asks or mode is Mode.CHOICE else reads_as_a_question_in_own_words
     if correction.rest and question_like(correction.rest):
         return None

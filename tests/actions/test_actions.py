@@ -116,6 +116,20 @@ def test_first_misunderstanding_asks_again(dispatcher):
     assert not any(m.get("response") == "utter_menu" for m in dispatcher.messages)
 
 
+def test_a_question_read_as_a_guide_answer_outside_a_guide_gets_did_you_mean(dispatcher):
+    tracker = make_tracker(("answer", "How will I be assessed for reablement at home?"))
+    run(ActionHandleMisunderstanding(), dispatcher, tracker)
+    buttons = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert any("faq/leaving_hospital" in p for p in buttons) and SOMETHING_ELSE in buttons
+
+
+def test_a_bare_guide_answer_outside_a_guide_is_not_understood(dispatcher):
+    tracker = make_tracker(("answer", "reablement at home"))
+    run(ActionHandleMisunderstanding(), dispatcher, tracker)
+    assert "didn't understand" in said(dispatcher)
+    assert not any(m.get("buttons") for m in dispatcher.messages)
+
+
 def test_out_of_scope_says_what_it_can_do(dispatcher):
     tracker = make_tracker(("out_of_scope", "tell me a joke"))
     run(ActionHandleMisunderstanding(), dispatcher, tracker)

@@ -27,7 +27,7 @@ import sys
 
 import yaml
 
-from bot.understanding import FALLBACK, Thresholds, answer_label, judge
+from bot.understanding import Thresholds, answer_label, judge, unsure_outside_guides
 from tests.understanding.variants import variants
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -36,11 +36,13 @@ CORPUS = HERE / "corpus"
 MODEL = ROOT / "models" / "phb.tar.gz"
 SETS = ("real_test", "real_dev")
 TARGET = {"reached": 0.92, "wrong": 0.03, "variants_reached": 0.85}
-# Measured for the shipped model with its second opinion (docs/benchmarks.md, 3 December): reached
-# 0.783, wrong 0.043, variants reached 0.772. The floor sits a few points below, because the same
-# training on another machine gives a slightly different model (README, known limits); a change that
-# makes any of them worse than this fails the build. Raised from 0.64 / 0.075 / 0.61.
-FLOOR = {"reached": 0.74, "wrong": 0.06, "variants_reached": 0.73}
+# Measured for the shipped configuration (docs/benchmarks.md, 4 December, with the words that name a
+# topic): reached 0.810, wrong 0.031, variants reached 0.795 (the same data trained on 3 December's
+# machine gave 0.783, 0.043 and 0.772 without them). The floor sits a few points below, because the
+# same training on another machine gives a slightly different model (README, known limits); a change
+# that makes any of them worse than this fails the build. Raised from 0.64 / 0.075 / 0.61, then
+# 0.74 / 0.06 / 0.73.
+FLOOR = {"reached": 0.77, "wrong": 0.06, "variants_reached": 0.76}
 # Labels where "I didn't understand" is the right answer too: the message is not for us.
 NOT_FOR_US = {"out_of_scope"}
 
@@ -72,7 +74,10 @@ def outcome(
     decided, or (for calibrate.py) as `thresholds` would have."""
     ok = accepted(item, same)
     intent = (parse.get("intent") or {}).get("name")
-    unsure = intent == FALLBACK if thresholds is None else (intent != "crisis" and not judge(parse, thresholds).sure)
+    # As the assistant decides (actions/fallback.py), or for calibrate.py as `thresholds` would.
+    unsure = unsure_outside_guides(parse)
+    if thresholds is not None:
+        unsure = unsure or (intent != "crisis" and not judge(parse, thresholds).sure)
     if unsure:
         offers = judge(parse).offers
         if ok & NOT_FOR_US:

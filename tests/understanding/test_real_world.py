@@ -103,8 +103,9 @@ def test_the_gate_reads_the_test_half_only():
 
 def test_the_floor_never_sits_below_what_was_measured_nor_above_the_target():
     assert measure.FLOOR["reached"] <= measure.TARGET["reached"] and measure.FLOOR["wrong"] >= measure.TARGET["wrong"]
-    # A ratchet: never below the floor of 3 December (second opinion), nor looser on wrong answers.
-    assert measure.FLOOR["reached"] >= 0.74 and measure.FLOOR["variants_reached"] >= 0.73
+    # A ratchet: never below the floor of 4 December (the words that name a topic), nor looser on
+    # wrong answers.
+    assert measure.FLOOR["reached"] >= 0.77 and measure.FLOOR["variants_reached"] >= 0.76
     assert measure.FLOOR["wrong"] <= 0.06
 
 

@@ -40,9 +40,34 @@ def test_a_question_instead_of_a_score_is_answered_first():
     assert understand("helped", "what is a personal health budget?", True) == Reading.question()
 
 
-@pytest.mark.parametrize("text", ["No thanks", "no", "nothing", "That's all", "none", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No thanks",
+        "no",
+        "nothing",
+        "That's all",
+        "none",
+        "",
+        "no thanks, stop",
+        "Nope, nothing. Bye!",
+        "no thank you ok",
+    ],
+)
 def test_no_comment(text):
     assert understand("comment", text, False) == Reading.answer(NO_COMMENT)
+
+
+@pytest.mark.parametrize(
+    "text", ["no it was great thanks", "nothing worked for me", "stop asking about my mum, it was slow"]
+)
+def test_a_no_with_other_words_is_a_comment(text):
+    assert understand("comment", text, False) == Reading.answer(text)
+
+
+@pytest.mark.parametrize("text", ["no thanks, stop", "skip please, bye", "not now thanks"])
+def test_declining_with_polite_words_declines(text):
+    assert understand("helped", text, False) == Reading.answer(DECLINED)
 
 
 def test_a_comment_is_masked_and_a_question_is_answered():
