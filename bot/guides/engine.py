@@ -8,6 +8,8 @@ is answered, `go_back` and `leave` when the person asks.
 
 from __future__ import annotations
 
+import re
+
 from bot import corrections
 from bot.corrections import Mode
 from bot.answers import (
@@ -32,6 +34,15 @@ from bot.understanding import FALLBACK, judge
 # Requests that are never taken as an answer, even when they match a button; only a
 # strictly checked detail (an email address the NLU read as "stop") is. A crisis never is.
 NEVER_AN_ANSWER = {"crisis", *COMMANDS}
+# A button's payload that names an intent ("/talk_to_person", '/choose_topic{"topic": ...}', the
+# "Something else" of a "did you mean"): what the button asks for, never words to keep as an answer.
+INTENT_PAYLOAD = re.compile(r"/[a-z_]{1,64}(\{.*\})?", re.S)
+
+
+def is_intent_payload(text: str) -> bool:
+    return bool(INTENT_PAYLOAD.fullmatch((text or "").strip()))
+
+
 # Small talk that its rules answer usefully ("hello", "bye for now"), even in a guide that owns the turn.
 SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge"}
 
@@ -177,6 +188,11 @@ def ask(turn: Turn) -> Decision:
     return Decision(guide.ask(question, answers, turn), progress=turn.from_widget)
 
 
+def offered_payloads(guide: Guide, question: str, answers: dict, turn: Turn) -> set:
+    """The payloads of the buttons the guide offers for `question`: always answers to it."""
+    return {b.get("payload") for reply in guide.ask(question, answers, turn) for b in reply.buttons}
+
+
 def extract(turn: Turn) -> dict:
     """Take a message the domain's mapping left out when it answers the question asked.
 
@@ -205,9 +221,11 @@ def extract(turn: Turn) -> dict:
     strict = guide.strict(question, answers)
     if intent in NEVER_AN_ANSWER - {"crisis"} and not strict:
         return {}
-    offered = {b.get("payload") for reply in guide.ask(question, answers, turn) for b in reply.buttons}
+    offered = offered_payloads(guide, question, answers, turn)
     if text in offered:
         return {ANSWER: text}
+    if is_intent_payload(text):
+        return {}  # a button from elsewhere (the menu, "did you mean"): its rule answers it
     if corrected(guide, answers, question, turn) is not None:
         return {ANSWER: text}  # "oops", "no wait": whatever the NLU made of it (validate says what it does)
     if intent not in guide.answers_despite and not strict and not owns_this_turn(guide, text):
@@ -238,10 +256,11 @@ def validate(turn: Turn, value) -> Decision:
     if correction is not None:
         return correction
     replies = question_replies(turn)
-    if turn.intent == "choose_topic" and replies is not None:
-        # A "did you mean" button pressed: an answer to read, never one to our question (an NHS
-        # number's check would say "only digits").
-        return Decision(replies, {ANSWER: None})
+    if is_intent_payload(str(value)) and str(value) not in offered_payloads(guide, question, answers, turn):
+        # A button from elsewhere ("did you mean", "Something else"): what it asks for is answered
+        # here or by its rule, never kept or checked as an answer to our question (an NHS number's
+        # check would say "only digits"; an outcome or a comment would keep "/something_else").
+        return Decision(replies or [], {ANSWER: None})
     reading = guide.understand(question, str(value), answers, turn, replies is not None)
     if reading.is_question:
         # A question in the middle of a guide: answer it, then ask ours again.

@@ -67,3 +67,15 @@ def test_stop_and_a_crisis_keep_what_was_drafted(servers):
     replies = chat.say("help with my outcomes")
     assert "carry on where we left off" in text_of(replies) and "1. By June I will swim" in text_of(replies)
     assert "stopped" in text_of(chat.say("stop"))
+
+
+def test_a_button_from_elsewhere_is_answered_and_never_kept_as_a_draft(servers):
+    # "Something else" (under any "did you mean") and a request button ("/talk_to_person") pressed
+    # while the coach waits for the person's own words: answered, then the same question again.
+    chat = Chat(servers["url"], area="kent-and-medway")
+    assert "What matters most to you" in text_of(chat.say("Help with my outcomes"))
+    for payload in ("/something_else", "/talk_to_person"):
+        replies = chat.say(payload)
+        assert "What matters most to you" in text_of(replies), payload
+        assert "working well" not in text_of(replies), payload
+    assert "working well" in text_of(chat.say("my family, and getting out"))

@@ -276,7 +276,7 @@ def test_at_the_feedback_comment_go_back_and_start_again_do_what_they_say_and_st
     went_back = engine.go_back(turn("go back", "go_back", slots=at_comment))
     assert went_back.slots["feedback_answers"] == {} and went_back.replies == [FEEDBACK.say("went_back")]
     # "Stop" and "cancel" end it with no comment: the score given is kept, and it is not asked again.
-    for text in ("stop", "cancel", "Stop please"):
+    for text in ("stop", "cancel", "Stop please", "no thanks, stop", "Nope, stop. Bye"):
         assert engine.extract(turn(text, "stop", slots=at_comment)) == {ANSWER: text}
         decision = engine.validate(turn(text, "stop", slots=at_comment), text)
         assert decision.slots["feedback_answers"] == {"helped": "not_helped", "comment": "none"}, text
@@ -343,3 +343,41 @@ def test_a_did_you_mean_button_pressed_in_a_guide_gives_the_answer_and_is_never_
         decision = engine.validate(turn(payload, "choose_topic", slots=slots, entities=entities), payload)
         assert decision.slots == {ANSWER: None}, name
         assert [r.response for r in decision.replies] == ["utter_faq/direct_payment"], name
+
+
+def test_a_button_naming_an_intent_is_never_kept_or_checked_as_an_answer():
+    # "Did you mean" offers guides and requests too ("/talk_to_person"), and always "Something else":
+    # pressed at a question that takes any words, the payload used to be kept as the note, the
+    # outcome or the comment, and at the NHS number it failed the check.
+    intake = {"consent": "agree", "filled_by": "self", "name": "Wei Zhang", "date_of_birth": "1950-03-12"}
+    at_the_end = {**intake, "nhs_number": "dont_know", "postcode": "ME1 1AA", "contact_method": "phone"}
+    at_the_end.update({"contact_detail": "07700900123", "best_time": "morning", "communication_needs": "none"})
+    places = [
+        ("intake", "intake_answers", intake),
+        ("intake", "intake_answers", at_the_end),
+        ("outcomes", "outcomes_answers", {}),
+        ("feedback", "feedback_answers", {"helped": "helped_a_bit"}),
+    ]
+    payloads = [
+        ("/talk_to_person", "talk_to_person"),
+        ("/check_eligibility", "check_eligibility"),
+        ("/medical_question", "medical_question"),
+        ("/what_can_you_do", "what_can_you_do"),
+        ("/something_else", "something_else"),
+        ("/ask_money_options", "ask_money_options"),
+    ]
+    for name, slot, answers in places:
+        slots = {GUIDE: name, slot: answers}
+        for payload, intent in payloads:
+            assert engine.extract(turn(payload, intent, slots=slots)) == {}, (name, payload)
+            decision = engine.validate(turn(payload, intent, slots=slots), payload)
+            assert decision.slots == {ANSWER: None}, (name, payload)  # no answer kept, no failed try
+    # Information asked for by a button is given, and the question comes again.
+    decision = engine.validate(turn("/ask_money_options", "ask_money_options", slots=slots), "/ask_money_options")
+    assert decision.replies and "three ways" in decision.replies[0].text
+
+
+def test_what_reads_as_a_button_naming_an_intent():
+    assert engine.is_intent_payload('/choose_topic{"topic": "faq/cost"}') and engine.is_intent_payload("/affirm")
+    assert not engine.is_intent_payload("Send my details") and not engine.is_intent_payload("/ not a payload")
+    assert not engine.is_intent_payload("I want to walk to the shop / post office")
