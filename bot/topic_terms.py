@@ -81,4 +81,5 @@ def named_topics(text: str, path: pathlib.Path = TERMS) -> list[str]:
     place = _load(path)["place_label"]
     if place not in found and names_a_place(text, path):
         found.append(place)
-    return found
+    last = _load(path)["named_last"]
+    return [label for label in found if label not in last] + [label for label in found if label in last]

@@ -43,6 +43,9 @@ OFFERABLE_INTENTS = frozenset(
         "ask_armed_forces",
         "talk_to_person",
         "what_can_you_do",
+        # "I can't give medical advice: your GP, a pharmacist or NHS 111", for a question about
+        # medicines or symptoms the assistant is not sure of.
+        "medical_question",
     }
 )
 
@@ -50,6 +53,12 @@ OFFERABLE_INTENTS = frozenset(
 # Guide commands weighed like a topic, so one the second opinion does not back is not sure either,
 # but never offered: "Is FNC backdated?" was read as "go back" (the development half).
 WEIGHED_COMMANDS = frozenset({"go_back"})
+
+
+# Offered, but a sure reading is not second-guessed: "I can't give medical advice: your GP, a
+# pharmacist or NHS 111" is safe for any message, so a wrong one costs little and a right one
+# should come at once.
+NOT_WEIGHED = frozenset({"medical_question"})
 
 
 # The second opinion's labels are offered only with some evidence: at least this similarity, and at
@@ -128,7 +137,7 @@ def is_offerable(label: str) -> bool:
 
 def is_weighed(label: str) -> bool:
     """Whether the second opinion is asked about this label (a topic, a guide, or "go back")."""
-    return is_offerable(label) or label in WEIGHED_COMMANDS
+    return (is_offerable(label) and label not in NOT_WEIGHED) or label in WEIGHED_COMMANDS
 
 
 def judge(parse: dict, thresholds: Thresholds = Thresholds(), offer_floor: float = 0.05) -> Judgement:

@@ -119,3 +119,8 @@ def test_a_named_place_offers_the_local_offer_after_any_topic():
 def test_nations_months_and_our_own_words_are_not_places():
     for text in ("who can have one in England", "in the UK", "my review is in June", "in Continuing Healthcare"):
         assert "ask_local_offer" not in named_topics(text), text
+
+
+def test_a_clinical_word_offers_where_to_ask_after_any_topic_named():
+    assert named_topics("If I take morphine, will I get addicted to it?") == ["medical_question"]
+    assert named_topics("her symptoms are worse, can she get CHC?") == ["faq/continuing_healthcare", "medical_question"]

@@ -211,3 +211,13 @@ def test_weak_second_opinion_labels_are_not_offered():
     offers = judge(_with_neighbours(unsure, near), SHIPPED).offers
     # 0.25 is under half of 0.6; 0.09 is under 0.1: only the second opinion's first is offered.
     assert offers == ("faq/respite", "faq/benefits", "faq/means_tested")
+
+
+def test_a_sure_medical_question_is_not_second_guessed_but_can_be_offered():
+    # Its reply (no medical advice: the GP, a pharmacist, NHS 111) is safe for any message.
+    medical = _with_neighbours(parse([("medical_question", 0.95), ("faq", 0.03)]), [("faq/outside_budget", 0.5)])
+    assert judge(medical, SHIPPED).sure
+    guide = _with_neighbours(parse([("check_eligibility", 0.95)]), [("faq/who_can_have", 0.5)])
+    assert not judge(guide, SHIPPED).sure  # a guide still is
+    unsure = _with_neighbours(parse([("nlu_fallback", 0.5), ("medical_question", 0.4)]), [("faq/cost", 0.3)])
+    assert "medical_question" in judge(unsure, SHIPPED).offers
