@@ -29,7 +29,7 @@ class ActionHandleMisunderstanding(Action):
         ]
         area = current_area(tracker) or get_area(DEFAULT_AREA_ID)
         latest = tracker.latest_message or {}
-        unsure = unsure_outside_guides(latest)
+        unsure = unsure_outside_guides(latest, in_guide=tracker.active_loop_name is not None)
         replies = misunderstanding_replies(
             escalate=should_escalate(intents),
             out_of_scope=bool(intents) and intents[-1] == "out_of_scope",

@@ -36,10 +36,13 @@ def _words(text: str) -> list[str]:
 
 def _forms(term: str) -> set[tuple[str, ...]]:
     """The word sequences a term matches: as written, run together ("top up", "topup"), and with a
-    plural "s" or "es" on its last word."""
+    plural on its last word ("es" only where English adds it: "pip" never matches "pipes")."""
     words = tuple(_words(term))
     forms = {words, ("".join(words),)}
-    return forms | {(*f[:-1], f[-1] + end) for f in forms for end in ("s", "es")}
+    return forms | {(*f[:-1], f[-1] + ("es" if f[-1].endswith(_ES) else "s")) for f in forms}
+
+
+_ES = ("s", "x", "z", "ch", "sh")
 
 
 @functools.lru_cache(maxsize=4)
@@ -58,7 +61,7 @@ def _index(path: pathlib.Path = TERMS) -> tuple[dict[tuple[str, ...], str], int]
 
 
 # "in Sutton", "around Milton Keynes", "near Stoke-on-Trent": a capitalised name after a place word.
-_PLACE = re.compile(r"\b(?i:in|around|near)\s+(?:the\s+)?([A-Z][a-z]+)\b")
+_PLACE = re.compile(r"\b(?i:in|around|near)\s+([A-Z][a-z]+)\b")
 
 
 def names_a_place(text: str, path: pathlib.Path = TERMS) -> bool:
@@ -68,18 +71,21 @@ def names_a_place(text: str, path: pathlib.Path = TERMS) -> bool:
 
 def named_topics(text: str, path: pathlib.Path = TERMS) -> list[str]:
     """The labels whose terms the message uses, in order of where they first appear (whole words:
-    a dictionary lookup of each run of up to a few words, so a long story costs microseconds); then
-    the local offer, if the message names a place."""
+    a dictionary lookup of each run of up to a few words, so a long story costs microseconds); or
+    the local offer, if the message names a place and nothing else. `named_last` labels last."""
     index, longest = _index(path)
     words = _words(text or "")
     found: list[str] = []
     for start in range(len(words)):
-        for size in range(1, min(longest, len(words) - start) + 1):
+        # The longest term starting here: "employ a family member" is about family, not employing.
+        for size in range(min(longest, len(words) - start), 0, -1):
             label = index.get(tuple(words[start : start + size]))
-            if label and label not in found:
-                found.append(label)
+            if label:
+                if label not in found:
+                    found.append(label)
+                break
     place = _load(path)["place_label"]
-    if place not in found and names_a_place(text, path):
-        found.append(place)
+    if not found and names_a_place(text, path):
+        found.append(place)  # only when no word names a topic: "in The Summer" is not a place
     last = _load(path)["named_last"]
     return [label for label in found if label not in last] + [label for label in found if label in last]

@@ -179,12 +179,15 @@ def _in_turn(leading: list[str], following: list[str], most: int) -> tuple[str, 
 GUIDE_ANSWERS = frozenset({"affirm", "deny", "dont_know", "answer"})
 
 
-def unsure_outside_guides(parse: dict) -> bool:
-    """Whether, outside a guide, the assistant says it is not sure what a message asks and offers
-    "did you mean": an unsure reading, or a question read as a bare guide answer ("How will I be
-    assessed for help at home?" as `answer`), which would otherwise get only "not understood"."""
+def unsure_outside_guides(parse: dict, in_guide: bool = False) -> bool:
+    """Whether the fallback says it is not sure what a message asks and offers "did you mean": an
+    unsure reading, or, outside a guide, a question read as a bare guide answer ("How will I be
+    assessed for help at home?" as `answer`), which would otherwise get only "not understood".
+    Inside a guide (Rasa's core fallback can run there) a guide answer is the guide's to read."""
     intent = (parse.get("intent") or {}).get("name")
-    return intent == FALLBACK or (intent in GUIDE_ANSWERS and looks_like_question(parse.get("text") or ""))
+    if intent == FALLBACK:
+        return True
+    return not in_guide and intent in GUIDE_ANSWERS and looks_like_question(parse.get("text") or "")
 
 
 def answer_label(parse: dict) -> str | None:

@@ -68,6 +68,16 @@ def owns_this_turn(guide: Guide, text: str) -> bool:
     return guide.owns_turn and not reads_as_a_question_in_own_words(text)
 
 
+# The "did you mean" label that starts each guide: never offered inside that guide ("goals" in a
+# question to the outcomes coach would offer the coach itself).
+STARTED_BY = {
+    "eligibility": "check_eligibility",
+    "money_check": "choose_money_option",
+    "outcomes": "start_outcomes",
+    "intake": "start_intake",
+}
+
+
 def current_guide(turn: Turn) -> Guide | None:
     return GUIDES.get(turn.slot(GUIDE) or "")
 
@@ -88,7 +98,9 @@ def question_replies(turn: Turn) -> list[Reply] | None:
     if intent == FALLBACK and looks_like_question(turn.text):
         # A question whose answer the assistant is not sure of: the likeliest answers to choose
         # from, as outside a guide, never a confident wrong one (a button brings the answer here).
-        offers = judge(message).offers
+        guide = current_guide(turn)
+        running = STARTED_BY.get(guide.id) if guide else None
+        offers = tuple(label for label in judge(message).offers if label != running)
         return [did_you_mean(offers)] if offers else None
     if intent != "faq":
         return None

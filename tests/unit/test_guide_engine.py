@@ -381,3 +381,17 @@ def test_what_reads_as_a_button_naming_an_intent():
     assert engine.is_intent_payload('/choose_topic{"topic": "faq/cost"}') and engine.is_intent_payload("/affirm")
     assert not engine.is_intent_payload("Send my details") and not engine.is_intent_payload("/ not a payload")
     assert not engine.is_intent_payload("I want to walk to the shop / post office")
+
+
+def test_inside_a_guide_did_you_mean_never_offers_the_guide_itself():
+    from bot.guides.registry import GUIDES
+    from bot.understanding import is_offerable
+
+    assert set(engine.STARTED_BY) <= set(GUIDES) and all(is_offerable(v) for v in engine.STARTED_BY.values())
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "start_outcomes", "confidence": 0.3}]
+    question = turn("what goals should I set?", "nlu_fallback", slots={GUIDE: "outcomes"}, intent_ranking=ranking)
+    replies = engine.question_replies(question)
+    payloads = [b["payload"] for r in replies or [] for b in r.buttons]
+    assert "/start_outcomes" not in payloads
+    outside = turn("what goals should I set?", "nlu_fallback", slots={GUIDE: "eligibility"}, intent_ranking=ranking)
+    assert "/start_outcomes" in [b["payload"] for r in engine.question_replies(outside) for b in r.buttons]

@@ -29,6 +29,13 @@ URGENT = [
     ("my husband hits me", "domestic_abuse"),
     ("I'm scared of my partner", "domestic_abuse"),
     ("someone is hurting my mum", "danger_to_others"),
+    # "Not" said without the word, and giving up on life without "life" (a review, 4 December).
+    ("I no longer want to be here", "self_harm"),
+    ("i no longer want to live", "self_harm"),
+    ("I want to opt out of life", "self_harm"),
+    ("I just want to give up", "self_harm"),
+    ("I feel like giving up", "self_harm"),
+    ("I'm running out of strength to live", "self_harm"),
 ]
 
 # Each way of hiding a word that the normaliser undoes (issue 20: typos, text-speak, held letters).
@@ -58,6 +65,10 @@ ORDINARY = [
     "i want to stop my direct payments",
     "my mum died last year and we still get letters about her budget",
     "dying to know when the review is",
+    "I no longer want my direct payment",
+    "What happens if I no longer want a PHB?",
+    "can I give up my personal health budget",
+    "we are running out of money for her care",
     "",
     "   ",
 ]
