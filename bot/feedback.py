@@ -35,17 +35,23 @@ def _only(clean: str, *lists: list) -> bool:
 
 
 def _made_of(clean: str, *lists: list) -> bool:
-    """The whole message is a run of these phrases and polite words, in any order: "no thanks,
-    stop", "nope, nothing, bye". Any other word makes it something else (a comment)."""
-    phrases = {tuple(norm(w).split()) for words in (*lists, content()["polite_words"]) for w in words}
+    """The whole message is a run of these phrases and polite words, in any order, with at least one
+    of these phrases: "no thanks, stop", "nope, nothing, bye". Polite words alone ("thanks") are not
+    a "no", and any other word makes it something else (a comment, or a score)."""
+    listed = {tuple(norm(w).split()) for words in lists for w in words} - {()}
+    polite = {tuple(norm(w).split()) for w in content()["polite_words"]} - {()}
     words = clean.split()
-    if not words:
-        return False
-    ends = {0}  # the word positions a run of phrases can reach
+    # Word positions a run can reach: True once the run has used a listed phrase.
+    reached: dict[int, bool] = {0: False}
     for start in range(len(words)):
-        if start in ends:
-            ends |= {start + len(p) for p in phrases if p and tuple(words[start : start + len(p)]) == p}
-    return len(words) in ends
+        if start not in reached:
+            continue
+        for phrases, listed_one in ((listed, True), (polite, False)):
+            for phrase in phrases:
+                if tuple(words[start : start + len(phrase)]) == phrase:
+                    end = start + len(phrase)
+                    reached[end] = reached.get(end, False) or reached[start] or listed_one
+    return bool(words) and reached.get(len(words), False)
 
 
 def is_command(text: str, intent: str | None) -> bool:

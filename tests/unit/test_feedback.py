@@ -25,6 +25,10 @@ from bot.feedback import DECLINED, NO_COMMENT, next_question, result, understand
         ("no thank you", DECLINED),
         ("skip", DECLINED),
         ("stop", DECLINED),
+        # Polite words and scores alone are not a "no thanks" (a review, 4 December).
+        ("ok", "helped_a_bit"),
+        ("okay", "helped_a_bit"),
+        ("yes thank you", "helped"),
     ],
 )
 def test_scores(text, value):
@@ -51,7 +55,7 @@ def test_a_question_instead_of_a_score_is_answered_first():
         "",
         "no thanks, stop",
         "Nope, nothing. Bye!",
-        "no thank you ok",
+        "no thank you, bye",
     ],
 )
 def test_no_comment(text):
@@ -59,7 +63,8 @@ def test_no_comment(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["no it was great thanks", "nothing worked for me", "stop asking about my mum, it was slow"]
+    "text",
+    ["no it was great thanks", "nothing worked for me", "stop asking about my mum, it was slow", "thanks", "all good"],
 )
 def test_a_no_with_other_words_is_a_comment(text):
     assert understand("comment", text, False) == Reading.answer(text)
@@ -108,3 +113,8 @@ def test_the_result_keeps_a_code_and_a_masked_comment_only():
     assert slots == {"feedback_status": DECLINED} and "Goodbye" in replies[0].text
     _, slots = result({"helped": "helped", "comment": NO_COMMENT})
     assert slots["feedback_comment"] is None
+
+
+@pytest.mark.parametrize("text", ["thanks", "thank you", "cheers", "bye"])
+def test_polite_words_alone_do_not_decline_the_score(text):
+    assert understand("helped", text, False) != Reading.answer(DECLINED)
