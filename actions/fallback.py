@@ -12,7 +12,9 @@ from actions.common import current_area, send, utc_now
 from bot.areas import DEFAULT_AREA_ID, get_area
 from bot.dialogue import should_escalate
 from bot.replies import chosen_by_place, misunderstanding_replies, topic_answer
-from bot.understanding import judge, unsure_outside_guides
+from bot.guides.engine import did_you_mean_offers
+from bot.guides.guide import GUIDE
+from bot.understanding import unsure_outside_guides
 
 
 class ActionHandleMisunderstanding(Action):
@@ -29,13 +31,14 @@ class ActionHandleMisunderstanding(Action):
         ]
         area = current_area(tracker) or get_area(DEFAULT_AREA_ID)
         latest = tracker.latest_message or {}
-        unsure = unsure_outside_guides(latest, in_guide=tracker.active_loop_name is not None)
+        in_guide = tracker.active_loop_name is not None
+        unsure = unsure_outside_guides(latest, in_guide=in_guide)
         replies = misunderstanding_replies(
             escalate=should_escalate(intents),
             out_of_scope=bool(intents) and intents[-1] == "out_of_scope",
             area=area,
             now=utc_now(),
-            offers=judge(latest).offers if unsure else (),
+            offers=did_you_mean_offers(latest, tracker.get_slot(GUIDE) if in_guide else None) if unsure else (),
         )
         send(dispatcher, replies)
         return []

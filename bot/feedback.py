@@ -73,7 +73,8 @@ def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
         if is_question_not_answer(value, text, nlu_says_question):
             return Reading.question()
         return Reading.answer(value) if value else Reading.unclear()
-    saying_no = ([c["no_thanks_label"]], c["decline_words"], c["no_comment_words"])
+    # At the comment, "thanks, bye" alone says nothing to keep: polite words count as a "no" here.
+    saying_no = ([c["no_thanks_label"]], c["decline_words"], c["no_comment_words"], c["polite_words"])
     if not clean.strip() or _only(clean, *saying_no) or _made_of(clean, *saying_no):
         return Reading.answer(NO_COMMENT)
     if nlu_says_question and text.strip().endswith("?"):

@@ -27,7 +27,8 @@ from bot.guides.registry import GUIDES
 from bot.guides.turn import Turn
 from bot.messages import all_messages, render
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
-from bot.replies import Reply, did_you_mean, topic_answer, with_urgent_line
+from bot.areas import DEFAULT_AREA_ID, all_areas
+from bot.replies import Reply, did_you_mean, topic_answer, topic_replies, with_urgent_line
 from bot.replies import say as say_message
 from bot.understanding import FALLBACK, judge
 
@@ -78,6 +79,12 @@ STARTED_BY = {
 }
 
 
+def did_you_mean_offers(message, guide_id: str | None) -> tuple[str, ...]:
+    """The "did you mean" labels for an unsure message, leaving out the guide it is in."""
+    running = STARTED_BY.get(guide_id or "")
+    return tuple(label for label in judge(message).offers if label != running)
+
+
 def current_guide(turn: Turn) -> Guide | None:
     return GUIDES.get(turn.slot(GUIDE) or "")
 
@@ -92,6 +99,10 @@ def question_replies(turn: Turn) -> list[Reply] | None:
     intent = turn.intent
     if intent in INFORMATION:
         return INFORMATION[intent]()
+    if intent == "something_else" and is_intent_payload(turn.text):
+        # "Something else" under a "did you mean": the team's contacts and the offer to leave
+        # details, as outside a guide (the slot mapping takes it, so no rule would say it).
+        return topic_replies("something_else", turn.area or all_areas()[DEFAULT_AREA_ID], turn.now)
     if intent == "choose_topic":  # a "did you mean" button pressed from earlier in the chat
         topic = next((e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"), None)
         return topic_answer(topic)
@@ -99,8 +110,7 @@ def question_replies(turn: Turn) -> list[Reply] | None:
         # A question whose answer the assistant is not sure of: the likeliest answers to choose
         # from, as outside a guide, never a confident wrong one (a button brings the answer here).
         guide = current_guide(turn)
-        running = STARTED_BY.get(guide.id) if guide else None
-        offers = tuple(label for label in judge(message).offers if label != running)
+        offers = did_you_mean_offers(message, guide.id if guide else None)
         return [did_you_mean(offers)] if offers else None
     if intent != "faq":
         return None
@@ -270,8 +280,8 @@ def validate(turn: Turn, value) -> Decision:
     replies = question_replies(turn)
     if is_intent_payload(str(value)) and str(value) not in offered_payloads(guide, question, answers, turn):
         # A button from elsewhere ("did you mean", "Something else"): what it asks for is answered
-        # here or by its rule, never kept or checked as an answer to our question (an NHS number's
-        # check would say "only digits"; an outcome or a comment would keep "/something_else").
+        # here (question_replies) or by its rule, never kept or checked as an answer to our question
+        # (an NHS number's check would say "only digits"; an outcome would keep "/something_else").
         return Decision(replies or [], {ANSWER: None})
     reading = guide.understand(question, str(value), answers, turn, replies is not None)
     if reading.is_question:

@@ -74,8 +74,9 @@ def test_a_button_from_elsewhere_is_answered_and_never_kept_as_a_draft(servers):
     # while the coach waits for the person's own words: answered, then the same question again.
     chat = Chat(servers["url"], area="kent-and-medway")
     assert "What matters most to you" in text_of(chat.say("Help with my outcomes"))
-    for payload in ("/something_else", "/talk_to_person"):
+    for payload, answered in (("/something_else", "The NHS team can help"), ("/talk_to_person", "01632 960000")):
         replies = chat.say(payload)
+        assert answered in text_of(replies), payload
         assert "What matters most to you" in text_of(replies), payload
         assert "working well" not in text_of(replies), payload
     assert "working well" in text_of(chat.say("my family, and getting out"))

@@ -372,6 +372,13 @@ def test_a_button_naming_an_intent_is_never_kept_or_checked_as_an_answer():
             assert engine.extract(turn(payload, intent, slots=slots)) == {}, (name, payload)
             decision = engine.validate(turn(payload, intent, slots=slots), payload)
             assert decision.slots == {ANSWER: None}, (name, payload)  # no answer kept, no failed try
+    # "Something else" gets the team's contacts (with 999 and 111), and the question comes again.
+    for name, slot, answers in places:
+        decision = engine.validate(
+            turn("/something_else", "something_else", slots={GUIDE: name, slot: answers}), "/something_else"
+        )
+        said = " ".join(r.text or "" for r in decision.replies)
+        assert "The NHS team can help" in said and "999" in said and "111" in said, name
     # Information asked for by a button is given, and the question comes again.
     decision = engine.validate(turn("/ask_money_options", "ask_money_options", slots=slots), "/ask_money_options")
     assert decision.replies and "three ways" in decision.replies[0].text

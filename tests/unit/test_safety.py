@@ -36,6 +36,15 @@ URGENT = [
     ("I just want to give up", "self_harm"),
     ("I feel like giving up", "self_harm"),
     ("I'm running out of strength to live", "self_harm"),
+    # Their natural variants (a second review).
+    ("I want to give up", "self_harm"),
+    ("I'm ready to give up", "self_harm"),
+    ("I've lost the will to live", "self_harm"),
+    ("opt out of my life", "self_harm"),
+    ("i no longer feel like living", "self_harm"),
+    ("I don't really want to be here anymore", "self_harm"),
+    ("I don't have the strength to live anymore", "self_harm"),
+    ("I no longer want my life", "self_harm"),
 ]
 
 # Each way of hiding a word that the normaliser undoes (issue 20: typos, text-speak, held letters).
@@ -69,6 +78,18 @@ ORDINARY = [
     "What happens if I no longer want a PHB?",
     "can I give up my personal health budget",
     "we are running out of money for her care",
+    # Giving up or opting out of something named (a second review: the first patterns caught these).
+    "I feel like giving up the direct payment",
+    "I feel like giving up work to care for mum",
+    "I just want to give up the paperwork side, can a broker do it?",
+    "I no longer want to be on direct payments",
+    "I no longer want to keep my PA",
+    "I no longer want to go ahead with the PHB",
+    "we've run out of reasons to keep the agency",
+    "opt out of life insurance",
+    "I no longer want to be stuck at home all day",
+    "I want to give up smoking",
+    "I lost the will to live filling in the CHC forms",
     "",
     "   ",
 ]

@@ -80,12 +80,22 @@ def test_everyday_words_that_name_no_topic_are_not_terms():
 
 
 def test_words_about_a_person_s_life_name_no_topic_unless_they_name_the_budget():
-    # The safety net reads these as a crisis; should one slip past it, no budget button leads.
+    # Should the safety net miss one of these (two reviews found wordings it missed), no budget
+    # button leads: "Giving up a budget" first under "I no longer want my life" would be harmful.
     for text in (
         "I no longer want to be here",
         "I just want to give up",
+        "I just want to give it up",
         "running out of strength",
         "I want to opt out",
+        "I want to opt out of my life",
+        "I no longer want my life",
+        "I'm not worth it",
+        "I want to cancel my life",
+        "my will to live was taken away",
+        "I've become withdrawn",
+        "I don't want it any more",
+        "I want to hand it all back",
     ):
         assert named_topics(text) == [], text
     assert named_topics("can I give up my personal health budget") == ["faq/give_up"]
