@@ -65,9 +65,7 @@ def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
     clean = norm(text)
     c = content()
     if question == "helped":
-        if _only(clean, [c["no_thanks_label"]], c["decline_words"]) or _made_of(
-            clean, [c["no_thanks_label"]], c["decline_words"]
-        ):
+        if _made_of(clean, [c["no_thanks_label"]], c["decline_words"]):
             return Reading.answer(DECLINED)
         value = choose(clean, options()) if len(text) <= MAX_ANSWER_CHARS else None
         if is_question_not_answer(value, text, nlu_says_question):
@@ -75,7 +73,7 @@ def understand(question: str, text: str, nlu_says_question: bool) -> Reading:
         return Reading.answer(value) if value else Reading.unclear()
     # At the comment, "thanks, bye" alone says nothing to keep: polite words count as a "no" here.
     saying_no = ([c["no_thanks_label"]], c["decline_words"], c["no_comment_words"], c["polite_words"])
-    if not clean.strip() or _only(clean, *saying_no) or _made_of(clean, *saying_no):
+    if not clean.strip() or _made_of(clean, *saying_no):
         return Reading.answer(NO_COMMENT)
     if nlu_says_question and text.strip().endswith("?"):
         return Reading.question()

@@ -34,15 +34,15 @@ def _words(text: str) -> list[str]:
     return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(normalise(text))]
 
 
+_ES = ("s", "x", "z", "ch", "sh")
+
+
 def _forms(term: str) -> set[tuple[str, ...]]:
     """The word sequences a term matches: as written, run together ("top up", "topup"), and with a
     plural on its last word ("es" only where English adds it: "pip" never matches "pipes")."""
     words = tuple(_words(term))
     forms = {words, ("".join(words),)}
     return forms | {(*f[:-1], f[-1] + ("es" if f[-1].endswith(_ES) else "s")) for f in forms}
-
-
-_ES = ("s", "x", "z", "ch", "sh")
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,13 +19,17 @@ ensure() {
 start() {
   ensure
   mkdir -p "$DIR"
-  if ! redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1; then
+  if ! running; then
     # Locks only: nothing to keep on disk.
     redis-server --bind 127.0.0.1 --port "$PORT" --dir "$DIR" --save "" --appendonly no --daemonize yes \
       --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --protected-mode yes
-    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 1 50); do running && break; sleep 0.1; done
   fi
-  redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null || { cat "$DIR/redis.log" >&2; exit 1; }
+  running || { cat "$DIR/redis.log" >&2; exit 1; }
+  address
+}
+
+address() {
   echo "127.0.0.1 $PORT"
 }
 
@@ -41,6 +45,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   running) running ;;
-  address) echo "127.0.0.1 $PORT" ;;
+  address) address ;;
   *) echo "usage: $0 start|stop|running|address" >&2; exit 2 ;;
 esac

@@ -27,7 +27,7 @@ from bot.guides.registry import GUIDES
 from bot.guides.turn import Turn
 from bot.messages import all_messages, render
 from bot.money_options_replies import comparison, direct_payment_guide, wheelchair_options
-from bot.areas import DEFAULT_AREA_ID, all_areas
+from bot.areas import DEFAULT_AREA_ID, get_area
 from bot.replies import Reply, did_you_mean, topic_answer, topic_replies, with_urgent_line
 from bot.replies import say as say_message
 from bot.understanding import FALLBACK, judge
@@ -102,7 +102,7 @@ def question_replies(turn: Turn) -> list[Reply] | None:
     if intent == "something_else" and is_intent_payload(turn.text):
         # "Something else" under a "did you mean": the team's contacts and the offer to leave
         # details, as outside a guide (the slot mapping takes it, so no rule would say it).
-        return topic_replies("something_else", turn.area or all_areas()[DEFAULT_AREA_ID], turn.now)
+        return topic_replies("something_else", turn.area or get_area(DEFAULT_AREA_ID), turn.now)
     if intent == "choose_topic":  # a "did you mean" button pressed from earlier in the chat
         topic = next((e.get("value") for e in message.get("entities") or [] if e.get("entity") == "topic"), None)
         return topic_answer(topic)
